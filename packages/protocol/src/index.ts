@@ -1,0 +1,74 @@
+// @solo/protocol: the contract every side of Solo shares. No runtime dependency.
+export { ERROR_CODES, SoloError, isErrorCode, isSoloError, toWireError, fromWireError } from './error-codes.ts';
+export type { ErrorCode, WireError, WireReply } from './error-codes.ts';
+export { ID_PATTERN, isValidId, parseTenantId, parseServiceId } from './ids.ts';
+export type { TenantId, ServiceId } from './ids.ts';
+export {
+  eventsStream,
+  mailboxStream,
+  logsStream,
+  deadLetterStream,
+  eventsStreamSubjects,
+  mailboxStreamSubjects,
+  logsStreamSubjects,
+  deadLetterStreamSubjects,
+  mailboxConsumerName,
+  tenantApiSubject,
+  tenantApiWildcard,
+  adminApiSubject,
+  adminApiWildcard,
+  serviceSubject,
+  serviceWildcard,
+  doorQueueGroup,
+  mailboxSubject,
+  deadLetterSubject,
+  eventSubject,
+  eventFilter,
+  logSubject,
+  logFilter,
+  parseTenantApiSubject,
+  parseAdminApiSubject,
+  parseServiceSubject,
+  parseMailboxSubject,
+  parseEventSubject,
+  parseLogSubject,
+  registryBucket,
+  placementBucket,
+  LMDB_DBS,
+  HEADERS,
+} from './names.ts';
+export type { Subject, StreamName, LmdbDbName } from './names.ts';
+export { EVENT_TYPES, isEventType } from './events.ts';
+export type { EventType, EventInput, SoloEvent } from './events.ts';
+export { SERVICE_HANDLERS } from './service-contract.ts';
+export type { Json, CallOptions, ServiceContext, CallResult, ServiceDefinition } from './service-contract.ts';
+export { API_VERBS, isApiVerb, MAX_SOURCE_BYTES, SERVICE_LIMITS, SERVICE_STATUSES } from './wire.ts';
+export type {
+  ApiVerb,
+  ServiceLimits,
+  ResolvedServiceLimits,
+  ServiceStatusName,
+  DeployRequest,
+  DeployReply,
+  ServiceRef,
+  KillRequest,
+  KillReply,
+  CrashInfo,
+  ServiceStatus,
+  ListRequest,
+  ListReply,
+  CallRequest,
+  CallReply,
+  CastRequest,
+  CastReply,
+  EventsRequest,
+  EventsReply,
+  LogEntry,
+  LogsRequest,
+  LogsReply,
+  FollowRequest,
+  FollowReply,
+  FollowStopRequest,
+  HealthReply,
+  NodeInfo,
+} from './wire.ts';

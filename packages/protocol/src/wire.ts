@@ -1,0 +1,223 @@
+// Request and reply bodies of every API verb, as they travel on NATS (JSON, snake_case fields).
+import type { SoloEvent } from './events.ts';
+import type { Json } from './service-contract.ts';
+
+/** Every tenant API verb (`solo.t.<tenant>.api.<verb>`). */
+export const API_VERBS = [
+  'deploy',
+  'kill',
+  'status',
+  'list',
+  'call',
+  'cast',
+  'events',
+  'events_follow',
+  'logs',
+  'logs_follow',
+  'follow_stop',
+  'health',
+] as const;
+/** One tenant API verb. */
+export type ApiVerb = (typeof API_VERBS)[number];
+
+/** True when `value` is a tenant API verb. */
+export function isApiVerb(value: unknown): value is ApiVerb {
+  return typeof value === 'string' && (API_VERBS as readonly string[]).includes(value);
+}
+
+/** Largest service source accepted by deploy (1 MiB). */
+export const MAX_SOURCE_BYTES = 1024 * 1024;
+
+/** Resource limits of one actor; every field optional on the wire, resolved with the defaults below. */
+export interface ServiceLimits {
+  /** Isolate heap limit in MiB. @default 32 */
+  memory_mb?: number;
+  /** CPU time one handler invocation may use, in ms. @default 1000 */
+  cpu_ms?: number;
+  /** Wall-clock time one handler invocation may take, awaits included, in ms. @default 5000 */
+  wall_ms?: number;
+}
+/** {@link ServiceLimits} with every default applied. */
+export type ResolvedServiceLimits = Required<ServiceLimits>;
+
+/** Defaults and bounds of {@link ServiceLimits}. */
+export const SERVICE_LIMITS = {
+  memory_mb: { default: 32, min: 8, max: 1024 },
+  cpu_ms: { default: 1000, min: 1, max: 60_000 },
+  wall_ms: { default: 5000, min: 1, max: 300_000 },
+} as const;
+
+/** Lifecycle status of a service, as shown by `status` and `list`. */
+export const SERVICE_STATUSES = ['starting', 'running', 'crashed', 'restarting', 'stopping', 'stopped', 'failed'] as const;
+/** One service status. */
+export type ServiceStatusName = (typeof SERVICE_STATUSES)[number];
+
+export interface DeployRequest {
+  service_id: string;
+  /** TypeScript or JavaScript source of the module (at most {@link MAX_SOURCE_BYTES}). */
+  source: string;
+  /** File name, used in compile errors. @default '<service_id>.ts' */
+  filename?: string;
+  /** Argument passed to `init`. @default null */
+  args?: Json;
+  limits?: ServiceLimits;
+}
+export interface DeployReply {
+  service_id: string;
+  tenant: string;
+  /** Deploy counter of this service id: 1 for the first deploy. */
+  version: number;
+  /** The `version` label the module exports, when it has one. */
+  code_version: string | null;
+  /** sha256 hex of the compiled artifact. */
+  artifact_hash: string;
+  deployed_at: string;
+  duration_ms: number;
+  /** Sequence of the `service_deployed` event. */
+  event_seq: number;
+}
+
+export interface ServiceRef {
+  service_id: string;
+}
+
+export interface KillRequest extends ServiceRef {
+  /** Skip `terminate` and stop at once. @default false */
+  force?: boolean;
+  /** How long `terminate` may take before the actor is stopped anyway. @default 5000 */
+  timeout_ms?: number;
+}
+export interface KillReply {
+  service_id: string;
+  killed_at: string;
+  /** 'normal' when terminate ran to completion, 'forced' otherwise. */
+  mode: 'normal' | 'forced';
+}
+
+export interface CrashInfo {
+  reason: string;
+  code: string;
+  at: string;
+}
+
+export interface ServiceStatus {
+  service_id: string;
+  tenant: string;
+  status: ServiceStatusName;
+  alive: boolean;
+  version: number;
+  code_version: string | null;
+  artifact_hash: string;
+  heap_bytes: number;
+  /** Casts received by the node for this actor and not yet handled. */
+  mailbox_length: number;
+  messages_handled: number;
+  restarts: number;
+  uptime_ms: number;
+  started_at: string | null;
+  deployed_at: string;
+  last_crash: CrashInfo | null;
+  limits: ResolvedServiceLimits;
+}
+
+export interface ListRequest {
+  status?: ServiceStatusName;
+  /** Page size, 1–1000. @default 100 */
+  limit?: number;
+  /** @default 0 */
+  offset?: number;
+}
+export interface ListReply {
+  services: ServiceStatus[];
+  total: number;
+  /** Offset of the next page, or null on the last page. */
+  next_offset: number | null;
+}
+
+export interface CallRequest extends ServiceRef {
+  message: Json;
+  /** @default 5000 */
+  timeout_ms?: number;
+}
+export interface CallReply {
+  reply: Json;
+}
+
+export interface CastRequest extends ServiceRef {
+  message: Json;
+}
+export interface CastReply {
+  /** Mailbox stream sequence of the accepted message. */
+  seq: number;
+}
+
+export interface EventsRequest {
+  service_id?: string;
+  type?: string;
+  since_seq?: number;
+  /** ISO-8601 time; events at or after it. */
+  since_time?: string;
+  /** @default 100, at most 1000 */
+  limit?: number;
+}
+export interface EventsReply {
+  events: SoloEvent[];
+  /** Sequence to pass as `since_seq` for the next page (last returned + 1), or null when nothing was returned. */
+  next_seq: number | null;
+}
+
+export interface LogEntry {
+  seq: number;
+  at: string;
+  tenant: string;
+  service_id: string;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  data?: Json;
+}
+export interface LogsRequest {
+  service_id?: string;
+  since_seq?: number;
+  /** @default 100, at most 1000 */
+  limit?: number;
+}
+export interface LogsReply {
+  entries: LogEntry[];
+  next_seq: number | null;
+}
+
+/**
+ * A live tail. The node publishes each item to `inbox` (header `Solo-Seq`), and every few seconds sends a
+ * heartbeat request there; the follow ends when no one answers it, or on `follow_stop`.
+ */
+export interface FollowRequest {
+  inbox: string;
+  service_id?: string;
+  type?: string;
+  since_seq?: number;
+}
+export interface FollowReply {
+  follow_id: string;
+}
+export interface FollowStopRequest {
+  follow_id: string;
+}
+
+export interface HealthReply {
+  status: 'starting' | 'recovering' | 'ready' | 'stopping';
+  node_id: string;
+  version: string;
+  uptime_ms: number;
+  services: { running: number; failed: number; restarting: number; total: number };
+}
+
+/** Where a running node listens, as written to `<data dir>/node.json` by `solo up`. */
+export interface NodeInfo {
+  node_id: string;
+  nats_url: string;
+  data_dir: string;
+  pid: number;
+  nats_pid: number | null;
+  embedded_nats: boolean;
+  started_at: string;
+}
