@@ -72,3 +72,5 @@ export type {
   HealthReply,
   NodeInfo,
 } from './wire.ts';
+export { RESTART_TYPES, RESTART_STRATEGIES } from './exit-reason.ts';
+export type { ExitReason, RestartType, RestartStrategy } from './exit-reason.ts';
