@@ -1,23 +1,26 @@
 // The registry of stable error codes, the SoloError class and the one wire shape of an error.
 // Codes are a contract that clients, the CLI and agents switch on: never rename or reuse one.
 
-/** Every stable error code, with its one-line meaning and whether retrying the same request can succeed. */
+/**
+ * Every stable error code, with its one-line meaning and whether retrying the same request can succeed.
+ * `reservedFor` marks a code that is part of the contract but not raised yet; it names the issue that will.
+ */
 export const ERROR_CODES = {
   invalid_request: { meaning: 'The request is malformed: bad JSON, a missing or unknown field, or an invalid id.', retryable: false },
-  unauthorized: { meaning: 'No valid credentials were presented (missing, forged, expired or revoked token).', retryable: false },
-  forbidden: { meaning: 'The credentials are valid but do not allow this action on this resource.', retryable: false },
+  unauthorized: { meaning: 'No valid credentials were presented (missing, forged, expired or revoked token).', retryable: false, reservedFor: '#5' },
+  forbidden: { meaning: 'The credentials are valid but do not allow this action on this resource.', retryable: false, reservedFor: '#5' },
   not_found: { meaning: 'The tenant, service, version or other named resource does not exist.', retryable: false },
   already_exists: { meaning: 'A resource with this id already exists.', retryable: false },
   compile_error: { meaning: 'The service source does not compile; details carry line and column.', retryable: false },
   rejected_code: { meaning: 'The service code compiles but breaks the service contract or a code rule.', retryable: false },
   limit_exceeded: { meaning: 'A size, count or resource limit was exceeded.', retryable: false },
-  rate_limited: { meaning: 'Too many requests; retry after the hinted delay.', retryable: true },
-  overloaded: { meaning: 'The node is shedding load; retry after the hinted delay.', retryable: true },
+  rate_limited: { meaning: 'Too many requests; retry after the hinted delay.', retryable: true, reservedFor: '#5' },
+  overloaded: { meaning: 'The node is shedding load; retry after the hinted delay.', retryable: true, reservedFor: '#6' },
   timeout: { meaning: 'The operation did not finish within its deadline.', retryable: true },
   service_crashed: { meaning: 'The service crashed while handling the request (throw, CPU or memory limit).', retryable: true },
   unavailable: { meaning: 'The node or service cannot take the request right now (starting, stopping, recovering).', retryable: true },
   internal: { meaning: 'An unexpected failure inside Solo; the node logged the details.', retryable: true },
-} as const satisfies Record<string, { meaning: string; retryable: boolean }>;
+} as const satisfies Record<string, { meaning: string; retryable: boolean; reservedFor?: string }>;
 
 /** A stable error code, as carried on every door. */
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,185 @@
+// The NATS door: the tenant API (`solo.t.<tenant>.api.<verb>`) and service calls (`solo.t.<tenant>.svc.<id>`)
+// as request/reply with JSON bodies. Every reply is `{ok:true,...}` or `{ok:false,error}` with a stable code.
+import { randomUUID } from 'node:crypto';
+import type { Msg, NatsConnection, Subscription } from 'nats';
+import {
+  HEADERS,
+  SoloError,
+  doorQueueGroup,
+  parseServiceId,
+  parseServiceSubject,
+  parseTenantApiSubject,
+  parseTenantId,
+  serviceWildcard,
+  tenantApiWildcard,
+  toWireError,
+  type ApiVerb,
+  type Json,
+  type TenantId,
+} from '@solo/protocol';
+import type { Kernel, KernelLogger } from '@solo/kernel';
+import { authorizeRequest } from '../authorize.ts';
+import { FollowManager } from './follow-manager.ts';
+import {
+  parseCall,
+  parseCast,
+  parseDeploy,
+  parseEmpty,
+  parseEvents,
+  parseFollow,
+  parseFollowStop,
+  parseKill,
+  parseList,
+  parseLogs,
+  parseRef,
+} from './request-schemas.ts';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const TIMEOUT_HEADER = 'Solo-Timeout-Ms';
+
+/** Options of {@link startNatsDoor}. */
+export interface NatsDoorOptions {
+  nc: NatsConnection;
+  kernel: Kernel;
+  log: KernelLogger;
+  /** Interval of follow heartbeats. @default 5000 */
+  followHeartbeatMs?: number;
+}
+
+/** The running NATS door. */
+export interface NatsDoor {
+  /** Number of live follows (event and log tails). */
+  readonly follows: number;
+  /** Stops taking requests, ends every follow and waits for in-flight requests. */
+  stop(): Promise<void>;
+}
+
+function decodeBody(msg: Msg): unknown {
+  if (msg.data.length === 0) return undefined;
+  try {
+    return JSON.parse(dec.decode(msg.data)) as unknown;
+  } catch {
+    throw new SoloError('invalid_request', 'The request body is not valid JSON. Send a JSON object (UTF-8).');
+  }
+}
+
+/** Subscribes the door's handlers (queue group: one node answers each request). */
+export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
+  const { nc, kernel, log } = o;
+  const follows = new FollowManager({ nc, kernel, log, heartbeatMs: o.followHeartbeatMs ?? 5000 });
+  const inflight = new Set<Promise<void>>();
+  let accepting = true;
+
+  const reply = (msg: Msg, body: Record<string, unknown>): void => {
+    if (!msg.reply) return;
+    try {
+      msg.respond(enc.encode(JSON.stringify(body)));
+    } catch (err) {
+      log.warn('could not send a reply', { subject: msg.subject, error: String(err) });
+    }
+  };
+  const fail = (msg: Msg, err: unknown, correlationId: string): void => {
+    const wire = toWireError(err);
+    if (wire.code === 'internal') log.error('internal error', { subject: msg.subject, correlation_id: correlationId, error: err instanceof Error ? err.stack : String(err) });
+    reply(msg, { ok: false, error: wire, correlation_id: correlationId });
+  };
+  const track = (p: Promise<void>): void => {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  };
+
+  const handleApi = async (msg: Msg): Promise<void> => {
+    const correlationId = msg.headers?.get(HEADERS.correlationId) || randomUUID();
+    try {
+      if (!accepting) throw new SoloError('unavailable', 'The node is shutting down; retry against another node or after it restarts.');
+      const parsed = parseTenantApiSubject(msg.subject);
+      if (!parsed) throw new SoloError('invalid_request', `Unexpected subject '${msg.subject}'.`);
+      const tenant = parseTenantId(parsed.tenant);
+      const verb = parsed.verb as ApiVerb;
+      const body = decodeBody(msg);
+      authorizeRequest({ door: 'nats', tenant, verb, token: msg.headers?.get(HEADERS.token) || undefined });
+      const result = await dispatch(tenant, verb, body, correlationId);
+      reply(msg, { ok: true, ...result });
+    } catch (err) {
+      fail(msg, err, correlationId);
+    }
+  };
+
+  const dispatch = async (tenant: TenantId, verb: ApiVerb, body: unknown, correlationId: string): Promise<Record<string, unknown>> => {
+    const meta = { correlationId };
+    switch (verb) {
+      case 'deploy':
+        return { ...(await kernel.deploy(tenant, parseDeploy(body), meta)) };
+      case 'kill':
+        return { ...(await kernel.kill(tenant, parseKill(body), meta)) };
+      case 'status':
+        return { ...kernel.status(tenant, parseRef(body).service) };
+      case 'list':
+        return { ...kernel.list(tenant, parseList(body)) };
+      case 'call': {
+        const r = parseCall(body);
+        return { reply: await kernel.call(tenant, r.service, r.message, { timeoutMs: r.timeoutMs }) };
+      }
+      case 'cast': {
+        const r = parseCast(body);
+        return { ...(await kernel.cast(tenant, r.service, r.message, meta)) };
+      }
+      case 'events':
+        return { ...(await kernel.events(tenant, parseEvents(body))) };
+      case 'logs':
+        return { ...(await kernel.logs(tenant, parseLogs(body))) };
+      case 'events_follow':
+        return { follow_id: await follows.start(tenant, 'events', parseFollow(body)) };
+      case 'logs_follow':
+        return { follow_id: await follows.start(tenant, 'logs', parseFollow(body)) };
+      case 'follow_stop':
+        await follows.stop(tenant, parseFollowStop(body).follow_id);
+        return {};
+      case 'health':
+        parseEmpty(body);
+        return { ...kernel.health() };
+      default:
+        throw new SoloError('invalid_request', `Unknown API verb '${String(verb)}'. Verbs: deploy, kill, status, list, call, cast, events, logs, events_follow, logs_follow, follow_stop, health.`);
+    }
+  };
+
+  const handleServiceCall = async (msg: Msg): Promise<void> => {
+    const correlationId = msg.headers?.get(HEADERS.correlationId) || randomUUID();
+    try {
+      if (!accepting) throw new SoloError('unavailable', 'The node is shutting down; retry in a moment.');
+      const parsed = parseServiceSubject(msg.subject);
+      if (!parsed) throw new SoloError('invalid_request', `Unexpected subject '${msg.subject}'.`);
+      const tenant = parseTenantId(parsed.tenant);
+      const service = parseServiceId(parsed.service);
+      const message = (decodeBody(msg) ?? null) as Json;
+      authorizeRequest({ door: 'nats', tenant, verb: 'call', token: msg.headers?.get(HEADERS.token) || undefined });
+      const t = Number(msg.headers?.get(TIMEOUT_HEADER) || 5000);
+      const timeoutMs = Number.isInteger(t) && t > 0 && t <= 300_000 ? t : 5000;
+      const answer = await kernel.call(tenant, service, message, { timeoutMs });
+      reply(msg, { ok: true, reply: answer });
+    } catch (err) {
+      fail(msg, err, correlationId);
+    }
+  };
+
+  const subs: Subscription[] = [
+    nc.subscribe(tenantApiWildcard(), { queue: doorQueueGroup(), callback: (err, msg) => (err ? log.error('api subscription failed', { error: String(err) }) : track(handleApi(msg))) }),
+    nc.subscribe(serviceWildcard(), { queue: doorQueueGroup(), callback: (err, msg) => (err ? log.error('service subscription failed', { error: String(err) }) : track(handleServiceCall(msg))) }),
+  ];
+
+  return {
+    get follows() {
+      return follows.size;
+    },
+    async stop() {
+      accepting = false;
+      for (const s of subs) s.unsubscribe();
+      await follows.stopAll();
+      await Promise.allSettled([...inflight]);
+    },
+  };
+}
+
+/** Header a caller sets to bound a service call through the NATS door (ms). */
+export const SERVICE_CALL_TIMEOUT_HEADER = TIMEOUT_HEADER;

@@ -1,0 +1,158 @@
+// The composition root of a node (reached through `solo up`): data-dir lock, embedded or external NATS,
+// streams, LMDB, sandbox, kernel and doors, wired once, and torn down in reverse order by stop().
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { connect, type NatsConnection } from 'nats';
+import { IsolateSandbox } from '@solo/actor-core';
+import { Kernel, acquireDataDirLock, startManagedNatsServer, type DataDirLock, type KernelLogger, type ManagedNatsServer } from '@solo/kernel';
+import { SoloError, type NodeInfo } from '@solo/protocol';
+import { DeadLetters, EventLog, LocalStore, LogStream, MailboxStream, ensureStreams } from '@solo/store';
+import { startNatsDoor, type NatsDoor } from '../nats/nats-door.ts';
+
+/** Solo's version, reported by health. */
+export const SOLO_VERSION = '0.1.0';
+
+/** Options of {@link startNode}. */
+export interface StartNodeOptions {
+  /** Data directory (LMDB, embedded NATS store, node.json, lock). */
+  dataDir: string;
+  /** Use this NATS server instead of starting an embedded one. */
+  natsUrl?: string;
+  /** Receives one JSON line per node log record. @default silent */
+  log?: (line: string) => void;
+  /** Deadline for in-flight handlers and terminate at stop. @default 10000 */
+  shutdownTimeoutMs?: number;
+}
+
+/** A running node. */
+export interface RunningNode {
+  readonly info: NodeInfo;
+  readonly kernel: Kernel;
+  readonly door: NatsDoor;
+  /** Graceful stop; idempotent. */
+  stop(): Promise<void>;
+  /** Resolves once the node has stopped (by stop() or because its embedded NATS died). */
+  readonly closed: Promise<void>;
+}
+
+function createLogger(sink: ((line: string) => void) | undefined, nodeId: () => string): KernelLogger {
+  const write = (level: string, message: string, fields?: Record<string, unknown>): void => {
+    if (!sink) return;
+    sink(JSON.stringify({ time: new Date().toISOString(), level, node_id: nodeId(), msg: message, ...fields }));
+  };
+  return {
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+  };
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+/**
+ * Starts a node on `dataDir`.
+ * @throws `already_exists` when another node holds the data dir; `unavailable` when NATS cannot be started or reached.
+ */
+export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
+  const dataDir = resolve(opts.dataDir);
+  let nodeId = '';
+  const log = createLogger(opts.log, () => nodeId);
+  const cleanup: (() => Promise<void> | void)[] = [];
+  const undo = async (): Promise<void> => {
+    for (const fn of cleanup.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log.warn('cleanup step failed', { error: String(err) });
+      }
+    }
+  };
+  let lock: DataDirLock | null = null;
+  try {
+    lock = acquireDataDirLock(dataDir);
+    const heldLock = lock;
+    cleanup.push(() => heldLock.release());
+    let nats: ManagedNatsServer | null = null;
+    let natsUrl = opts.natsUrl;
+    if (!natsUrl) {
+      nats = await startManagedNatsServer({ dir: join(dataDir, 'nats') });
+      const started = nats;
+      cleanup.push(() => started.stop());
+      natsUrl = nats.url;
+    }
+    let nc: NatsConnection;
+    try {
+      nc = await connect({ servers: natsUrl, name: 'solo-node', maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5000 });
+    } catch (err) {
+      throw new SoloError('unavailable', `Cannot connect to NATS at ${natsUrl}: ${(err as Error).message}. Check the URL, or omit --nats to start an embedded server.`, { cause: err });
+    }
+    cleanup.push(() => nc.close());
+    await ensureStreams(nc);
+    mkdirSync(join(dataDir, 'lmdb'), { recursive: true });
+    const local = LocalStore.open(join(dataDir, 'lmdb'));
+    cleanup.push(() => local.close());
+    const storedId = local.meta.get('node_id') as string | undefined;
+    nodeId = storedId ?? `n${randomBytes(4).toString('hex')}`;
+    if (!storedId) await local.meta.put('node_id', nodeId);
+    const [events, mailbox, logs, deadLetters] = await Promise.all([EventLog.open(nc), MailboxStream.open(nc), LogStream.open(nc), DeadLetters.open(nc)]);
+    const kernel = await Kernel.start({ nodeId, events, mailbox, logs, deadLetters, local, sandbox: new IsolateSandbox(), version: SOLO_VERSION, log });
+    cleanup.push(() => kernel.stop({ timeoutMs: opts.shutdownTimeoutMs ?? 10_000 }));
+    const door = startNatsDoor({ nc, kernel, log });
+    cleanup.push(() => door.stop());
+
+    const info: NodeInfo = {
+      node_id: nodeId,
+      nats_url: natsUrl,
+      data_dir: dataDir,
+      pid: process.pid,
+      nats_pid: nats?.pid ?? null,
+      embedded_nats: nats !== null,
+      started_at: new Date().toISOString(),
+    };
+    const infoPath = join(dataDir, 'node.json');
+    writeJsonAtomic(infoPath, info);
+    cleanup.push(() => rmSync(infoPath, { force: true }));
+    await events.append({ type: 'node_started', tenant: null, service_id: null, at: info.started_at, data: { node_id: nodeId, nats_url: natsUrl, embedded_nats: info.embedded_nats } });
+    log.info('node started', { nats_url: natsUrl, data_dir: dataDir, pid: process.pid });
+
+    let stopping: Promise<void> | null = null;
+    let markClosed: () => void = () => {};
+    const closed = new Promise<void>((r) => (markClosed = r));
+    const stop = (): Promise<void> => {
+      stopping ??= (async () => {
+        // Reverse order: doors first (no new work), then the kernel drains, then the event, then stores.
+        await door.stop();
+        await kernel.stop({ timeoutMs: opts.shutdownTimeoutMs ?? 10_000 });
+        try {
+          await events.append({ type: 'node_stopped', tenant: null, service_id: null, at: new Date().toISOString(), data: { node_id: nodeId } });
+        } catch (err) {
+          log.warn('could not append node_stopped', { error: String(err) });
+        }
+        rmSync(infoPath, { force: true });
+        await nc.drain().catch(() => nc.close());
+        await local.close();
+        await nats?.stop();
+        heldLock.release();
+        log.info('node stopped');
+        markClosed();
+      })();
+      return stopping;
+    };
+    if (nats) {
+      void nats.exited.then((code) => {
+        if (stopping) return;
+        log.error('embedded nats-server exited unexpectedly; stopping the node', { code, log_file: nats?.logFile });
+        void stop();
+      });
+    }
+    return { info, kernel, door, stop, closed };
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}

@@ -1,0 +1,53 @@
+// Resolved inputs of the kernel's verbs: the doors validate wire requests and hand these over.
+import type { Json, ServiceId, ServiceLimits, ServiceStatusName } from '@solo/protocol';
+
+/** Facts about the request that caused an operation. */
+export interface RequestMeta {
+  correlationId?: string;
+}
+
+/** A validated deploy request. */
+export interface DeployInput {
+  service: ServiceId;
+  source: string;
+  filename: string;
+  args: Json;
+  limits: ServiceLimits | undefined;
+}
+
+/** A validated kill request. */
+export interface KillInput {
+  service: ServiceId;
+  force: boolean;
+  timeoutMs: number | undefined;
+}
+
+/** A validated list query (limit already bounded). */
+export interface ListQuery {
+  status: ServiceStatusName | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** A validated events query. */
+export interface EventsQuery {
+  service?: ServiceId;
+  type?: string;
+  sinceSeq?: number;
+  sinceTime?: Date;
+  limit?: number;
+}
+
+/** A validated logs query. */
+export interface LogsQuery {
+  service?: ServiceId;
+  sinceSeq?: number;
+  limit?: number;
+}
+
+/** Where the kernel writes diagnostics about itself. */
+export interface KernelLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}

@@ -1,0 +1,47 @@
+// The request and reply body of every tenant API verb, so one generic request function stays typed.
+import type {
+  ApiVerb,
+  CallReply,
+  CallRequest,
+  CastReply,
+  CastRequest,
+  DeployReply,
+  DeployRequest,
+  EventsReply,
+  EventsRequest,
+  FollowReply,
+  FollowRequest,
+  FollowStopRequest,
+  HealthReply,
+  KillReply,
+  KillRequest,
+  ListReply,
+  ListRequest,
+  LogsReply,
+  LogsRequest,
+  ServiceRef,
+  ServiceStatus,
+} from '@solo/protocol';
+
+/** An empty JSON object, the body of verbs that take no argument and the reply of verbs that return nothing. */
+export type EmptyBody = Record<string, never>;
+
+/** Request and reply body of each verb (the reply without its `ok` flag). */
+export interface ApiVerbTypes {
+  deploy: { request: DeployRequest; reply: DeployReply };
+  kill: { request: KillRequest; reply: KillReply };
+  status: { request: ServiceRef; reply: ServiceStatus };
+  list: { request: ListRequest; reply: ListReply };
+  call: { request: CallRequest; reply: CallReply };
+  cast: { request: CastRequest; reply: CastReply };
+  events: { request: EventsRequest; reply: EventsReply };
+  events_follow: { request: FollowRequest; reply: FollowReply };
+  logs: { request: LogsRequest; reply: LogsReply };
+  logs_follow: { request: FollowRequest; reply: FollowReply };
+  follow_stop: { request: FollowStopRequest; reply: EmptyBody };
+  health: { request: EmptyBody; reply: HealthReply };
+}
+
+// Fails to compile when protocol gains a verb this table does not type, or loses one it does.
+type AssertNever<T extends never> = T;
+type _EveryVerbTyped = AssertNever<Exclude<ApiVerb, keyof ApiVerbTypes> | Exclude<keyof ApiVerbTypes, ApiVerb>>;

@@ -1,0 +1,37 @@
+// Client-side validation of requests, run before anything is sent so a bad id never reaches the wire.
+import { MAX_SOURCE_BYTES, SoloError, parseServiceId } from '@solo/protocol';
+import type { DeployRequest, EventsRequest, FollowRequest, KillRequest, LogsRequest, ServiceId } from '@solo/protocol';
+import { checkTimeout } from './client-options.ts';
+
+/** Validates a deploy request. @throws `invalid_request` (bad id, missing source), `limit_exceeded` (source too big). */
+export function checkDeployRequest(req: DeployRequest): DeployRequest {
+  parseServiceId(req.service_id);
+  if (typeof req.source !== 'string') {
+    throw new SoloError('invalid_request', `Deploy of '${req.service_id}' has no source: pass the module text as \`source\`.`, { details: { field: 'source' } });
+  }
+  const bytes = new TextEncoder().encode(req.source).byteLength;
+  if (bytes > MAX_SOURCE_BYTES) {
+    throw new SoloError('limit_exceeded', `Source of '${req.service_id}' is ${bytes} bytes; the limit is ${MAX_SOURCE_BYTES}. Split the module or remove bundled data.`, {
+      details: { field: 'source', bytes, limit: MAX_SOURCE_BYTES },
+    });
+  }
+  return req;
+}
+
+/** Validates a kill request. @throws `invalid_request` for a bad id or timeout. */
+export function checkKillRequest(req: KillRequest): KillRequest {
+  parseServiceId(req.service_id);
+  if (req.timeout_ms !== undefined) checkTimeout(req.timeout_ms, 'timeout_ms');
+  return req;
+}
+
+/** Validates the optional service filter of events, logs and follows. @throws `invalid_request` for a bad id. */
+export function checkServiceFilter<R extends EventsRequest | LogsRequest | Omit<FollowRequest, 'inbox'>>(req: R): R {
+  if (req.service_id !== undefined) parseServiceId(req.service_id);
+  return req;
+}
+
+/** Validates the target of call, cast and status. @throws `invalid_request` for a bad id. */
+export function checkServiceId(value: string): ServiceId {
+  return parseServiceId(value);
+}

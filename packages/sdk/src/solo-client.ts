@@ -1,0 +1,71 @@
+// The client interface an agent or the CLI talks to: one method per tenant API verb.
+import type {
+  CallOptions,
+  CallReply,
+  CastReply,
+  DeployReply,
+  DeployRequest,
+  EventsReply,
+  EventsRequest,
+  FollowRequest,
+  HealthReply,
+  Json,
+  KillReply,
+  KillRequest,
+  ListReply,
+  ListRequest,
+  LogEntry,
+  LogsReply,
+  LogsRequest,
+  ServiceStatus,
+  SoloEvent,
+} from '@solo/protocol';
+
+/** What to tail: every field of {@link FollowRequest} except the inbox, which the client creates. */
+export type FollowOptions = Omit<FollowRequest, 'inbox'>;
+
+/**
+ * A live tail of events or logs. Iterate it once with `for await`; the iteration ends after {@link Follow.stop}
+ * (or when the connection closes). Breaking out of the loop stops the follow too.
+ */
+export interface Follow<T> extends AsyncIterable<T> {
+  /** Tells the node to stop sending and ends the iteration. Idempotent; never rejects. */
+  stop(): Promise<void>;
+}
+
+/** A connection to a Solo node acting for one tenant. Every method validates ids before sending anything. */
+export interface SoloClient {
+  /** The tenant this client acts for. */
+  readonly tenant: string;
+  /** Deploys (or redeploys) a service. @throws `invalid_request`, `compile_error`, `rejected_code`, `limit_exceeded` */
+  deploy(req: DeployRequest): Promise<DeployReply>;
+  /** Stops a service and removes it. @throws `not_found` when it is not deployed */
+  kill(req: KillRequest): Promise<KillReply>;
+  /** The status of one service. @throws `not_found` when it is not deployed */
+  status(serviceId: string): Promise<ServiceStatus>;
+  /** One page of the tenant's services. */
+  list(req?: ListRequest): Promise<ListReply>;
+  /**
+   * Request/reply to a service on its service subject.
+   * @default opts.timeoutMs 5000
+   * @throws `timeout` after `timeoutMs`, `not_found`, `service_crashed`, `unavailable`
+   */
+  call(serviceId: string, message: Json, opts?: CallOptions): Promise<CallReply>;
+  /** Puts a message in a service's durable mailbox; resolves once the mailbox accepted it. */
+  cast(serviceId: string, message: Json): Promise<CastReply>;
+  /** One page of the tenant's event log. */
+  events(req?: EventsRequest): Promise<EventsReply>;
+  /** One page of the tenant's service logs. */
+  logs(req?: LogsRequest): Promise<LogsReply>;
+  /**
+   * Tails the event log live, from `since_seq` when given. Errors of the node (e.g. `not_found`) surface from
+   * the iteration. @throws `invalid_request` synchronously for a bad service id
+   */
+  followEvents(req?: FollowOptions): Follow<SoloEvent>;
+  /** Tails the service logs live, like {@link SoloClient.followEvents}. */
+  followLogs(req?: FollowOptions): Follow<LogEntry>;
+  /** Whether the node is ready, and a count of services by state. */
+  health(): Promise<HealthReply>;
+  /** Stops every open follow and closes the NATS connection. Idempotent. */
+  close(): Promise<void>;
+}

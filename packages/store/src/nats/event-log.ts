@@ -1,0 +1,86 @@
+// The append-only event log in SOLO_EVENTS: append (the kernel's commit point), paged reads and live tails.
+import { headers } from 'nats';
+import type { JetStreamClient, JetStreamManager, JetStreamPublishOptions, JsMsg, NatsConnection } from 'nats';
+import { HEADERS, eventsStream } from '@solo/protocol';
+import type { EventInput, SoloEvent } from '@solo/protocol';
+import { decodeEvent, encodeEvent } from '../event-codec.ts';
+import { resolveEventReadFilter, resolveEventSelector } from '../event-read-filter.ts';
+import type { EventReadFilter, EventSelector } from '../event-read-filter.ts';
+import { resolveReadWindow } from '../read-window.ts';
+import { readStream } from './stream-reader.ts';
+import { StreamTail } from './stream-tail.ts';
+import type { Tail } from './stream-tail.ts';
+import { toStoreError } from './nats-error.ts';
+
+/** A live tail of the event log. */
+export type EventTail = Tail<SoloEvent>;
+
+/** Options of {@link EventLog.append}. */
+export interface AppendEventOptions {
+  /** Deduplication id: a second append with the same id within 2 minutes returns the first one's seq. */
+  msgId?: string;
+}
+
+const decodeMsg = (m: JsMsg): SoloEvent => decodeEvent(m.seq, m.string());
+
+/** The event log. Open one per connection and share it. */
+export class EventLog {
+  readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+
+  private constructor(js: JetStreamClient, jsm: JetStreamManager) {
+    this.#js = js;
+    this.#jsm = jsm;
+  }
+
+  /** Opens the log. @throws `unavailable` when JetStream or the events stream is missing (run `ensureStreams` first). */
+  static async open(nc: NatsConnection): Promise<EventLog> {
+    try {
+      const jsm = await nc.jetstreamManager();
+      await jsm.streams.info(eventsStream());
+      return new EventLog(nc.jetstream(), jsm);
+    } catch (err) {
+      throw toStoreError(err, 'Opening the event log');
+    }
+  }
+
+  /** Appends one event and resolves with its stream sequence once JetStream stored it. */
+  async append(event: EventInput, opts: AppendEventOptions = {}): Promise<number> {
+    const encoded = encodeEvent(event);
+    const publishOpts: Partial<JetStreamPublishOptions> = { expect: { streamName: eventsStream() } };
+    if (encoded.correlationId !== undefined) {
+      const h = headers();
+      h.set(HEADERS.correlationId, encoded.correlationId);
+      publishOpts.headers = h;
+    }
+    if (opts.msgId !== undefined) publishOpts.msgID = opts.msgId;
+    try {
+      const ack = await this.#js.publish(encoded.subject, encoded.payload, publishOpts);
+      return ack.seq;
+    } catch (err) {
+      throw toStoreError(err, `Appending event '${event.type}' to the event log`);
+    }
+  }
+
+  /** Returns up to `limit` matching events in sequence order; an empty range returns at once. */
+  async read(filter: EventReadFilter = {}): Promise<SoloEvent[]> {
+    const { subject, window } = resolveEventReadFilter(filter);
+    return readStream(this.#js, this.#jsm, { stream: eventsStream(), filter: subject, window, action: 'Reading the event log' }, decodeMsg);
+  }
+
+  /** Starts a live tail from `sinceSeq`, or of new events only. Iterate it once; call `stop()` when done. */
+  tail(filter: EventSelector = {}, opts: { sinceSeq?: number } = {}): EventTail {
+    const subject = resolveEventSelector(filter);
+    const { sinceSeq } = resolveReadWindow({ sinceSeq: opts.sinceSeq });
+    return new StreamTail(this.#js, { stream: eventsStream(), filter: subject, sinceSeq, action: 'Tailing the event log' }, decodeMsg);
+  }
+
+  /** The sequence of the newest event, 0 when the log is empty. */
+  async lastSeq(): Promise<number> {
+    try {
+      return (await this.#jsm.streams.info(eventsStream())).state.last_seq;
+    } catch (err) {
+      throw toStoreError(err, 'Reading the event log position');
+    }
+  }
+}
