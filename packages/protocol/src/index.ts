@@ -22,6 +22,7 @@ export {
   doorQueueGroup,
   mailboxSubject,
   deadLetterSubject,
+  deadLetterFilter,
   eventSubject,
   eventFilter,
   logSubject,

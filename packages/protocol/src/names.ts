@@ -2,6 +2,7 @@
 // No other file in Solo spells 'solo.' or 'SOLO_': build names here so the layout can change in one place.
 import type { ServiceId, TenantId } from './ids.ts';
 import { isValidId } from './ids.ts';
+import { SoloError } from './error-codes.ts';
 
 /** A NATS subject (or subject filter with wildcards) built by this module. */
 export type Subject = string & { readonly __brand: 'Subject' };
@@ -46,7 +47,7 @@ export function deadLetterStreamSubjects(): Subject {
 
 /** Durable name of the consumer through which one node reads the mailboxes it owns. */
 export function mailboxConsumerName(nodeId: string): string {
-  if (!isValidId(nodeId)) throw new Error(`invalid node id '${nodeId}'`);
+  if (!isValidId(nodeId)) throw new SoloError('invalid_request', `Invalid node id '${nodeId}': node ids follow the id pattern [a-z0-9][a-z0-9_-]{0,62}.`);
   return `solo_mbox_${nodeId}`;
 }
 
@@ -85,6 +86,10 @@ export function mailboxSubject(tenant: TenantId, service: ServiceId): Subject {
 /** Where casts that crashed their actor too often are moved: `solo.dlq.<tenant>.<service>`. */
 export function deadLetterSubject(tenant: TenantId, service: ServiceId): Subject {
   return subject(`solo.dlq.${tenant}.${service}`);
+}
+/** A filter over the dead-letter stream: one tenant's dead letters, of one service or (omitted) of all. */
+export function deadLetterFilter(filter: { tenant: TenantId; service?: ServiceId }): Subject {
+  return subject(`solo.dlq.${filter.tenant}.${filter.service ?? '*'}`);
 }
 /** An event's subject: `solo.ev.<tenant>.<service or _>.<type>` (`_` marks tenant-wide and node events). */
 export function eventSubject(tenant: TenantId | null, service: ServiceId | null, type: string): Subject {

@@ -42,6 +42,6 @@ describe('names', () => {
   });
   it('refuses an invalid node id for the mailbox consumer', () => {
     assert.equal(mailboxConsumerName('n1'), 'solo_mbox_n1');
-    assert.throws(() => mailboxConsumerName('a.b'));
+    assert.throws(() => mailboxConsumerName('a.b'), { code: 'invalid_request' });
   });
 });

@@ -47,7 +47,7 @@ export interface SoloClient {
   list(req?: ListRequest): Promise<ListReply>;
   /**
    * Request/reply to a service on its service subject.
-   * @default opts.timeoutMs 5000
+   * @default opts.timeoutMs 5000 (enforced by the node; the client waits 500 ms longer for its answer)
    * @throws `timeout` after `timeoutMs`, `not_found`, `service_crashed`, `unavailable`
    */
   call(serviceId: string, message: Json, opts?: CallOptions): Promise<CallReply>;

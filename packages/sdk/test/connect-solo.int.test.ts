@@ -166,13 +166,23 @@ describe('connectSolo (real nats-server, test peer)', () => {
     sub.unsubscribe();
   });
 
-  it('times out a call after timeoutMs', async () => {
+  it('sends a call with a custom deadline through the call verb, which carries timeout_ms', async () => {
     const tenant = uniqueName();
-    const sub = peer.subscribe(serviceSubject(parseTenantId(tenant), parseServiceId('slow')), { callback: () => undefined });
+    const { seen, sub } = servePeer(peer, tenant, () => ({ ok: true, reply: 'pong' }));
+    const client = await open(tenant);
+    assert.deepEqual(await client.call('pinger', 'ping', { timeoutMs: 1234 }), { reply: 'pong' });
+    assert.deepEqual(seen[0]?.verb, 'call');
+    assert.deepEqual(seen[0]?.body, { service_id: 'pinger', message: 'ping', timeout_ms: 1234 });
+    sub.unsubscribe();
+  });
+
+  it('times out a call that gets no answer, shortly after its deadline', async () => {
+    const tenant = uniqueName();
+    const { sub } = servePeer(peer, tenant, () => 'silent');
     const client = await open(tenant);
     await assert.rejects(client.call('slow', 1, { timeoutMs: 150 }), (err: { code: string; message: string }) => {
       assert.equal(err.code, 'timeout');
-      assert.match(err.message, /Call to service 'slow' got no reply within 150 ms/);
+      assert.match(err.message, /Call to service 'slow' got no reply within \d+ ms/);
       return true;
     });
     sub.unsubscribe();

@@ -1,4 +1,4 @@
-// How one dead-lettered cast travels in SOLO_DLQ: its JSON payload on publish, and the checked DeadLetter on read.
+// How one dead-lettered cast travels in the dead-letter stream: its JSON payload on publish, and the checked DeadLetter on read.
 import { SoloError, deadLetterStream, isErrorCode, isValidId } from '@solo/protocol';
 import type { Json, WireError } from '@solo/protocol';
 

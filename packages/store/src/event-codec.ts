@@ -1,4 +1,4 @@
-// How one event travels in SOLO_EVENTS: its subject and JSON payload on append, and the checked SoloEvent on read.
+// How one event travels in the events stream: its subject and JSON payload on append, and the checked SoloEvent on read.
 import { SoloError, eventSubject, eventsStream, isEventType, isValidId, parseServiceId, parseTenantId } from '@solo/protocol';
 import type { EventInput, ServiceId, SoloEvent, Subject, TenantId } from '@solo/protocol';
 

@@ -1,4 +1,4 @@
-// Which events a read or a tail selects: tenant, service and type become one subject filter over SOLO_EVENTS.
+// Which events a read or a tail selects: tenant, service and type become one subject filter over the events stream.
 import { SoloError, eventFilter, isEventType, parseServiceId, parseTenantId } from '@solo/protocol';
 import type { ServiceId, Subject, TenantId } from '@solo/protocol';
 import { resolveReadWindow } from './read-window.ts';

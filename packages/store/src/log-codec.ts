@@ -1,4 +1,4 @@
-// How one log line travels in SOLO_LOGS: its subject and JSON payload on append, and the checked LogEntry on read.
+// How one log line travels in the log stream: its subject and JSON payload on append, and the checked LogEntry on read.
 import { SoloError, logSubject, logsStream, parseServiceId, parseTenantId, isValidId } from '@solo/protocol';
 import type { LogEntry, Subject } from '@solo/protocol';
 

@@ -6,6 +6,8 @@ export interface RestartGroup {
   members: string[];
   /** The attempt of the restart that formed the group; siblings start with it. */
   attempt: number;
+  /** Children that must be down before the group starts but are not restarted (temporary siblings). */
+  waitFor: string[];
 }
 
 /**
@@ -14,22 +16,26 @@ export interface RestartGroup {
  */
 export function mergeRestartGroup(groups: readonly RestartGroup[], group: RestartGroup, order: readonly string[]): RestartGroup[] {
   const members = new Set(group.members);
+  const waitFor = new Set(group.waitFor);
   let attempt = group.attempt;
   const rest: RestartGroup[] = [];
   for (const g of groups) {
-    if (g.members.some((m) => members.has(m))) {
+    if ([...g.members, ...g.waitFor].some((m) => members.has(m) || waitFor.has(m))) {
       for (const m of g.members) members.add(m);
+      for (const m of g.waitFor) waitFor.add(m);
       attempt = Math.max(attempt, g.attempt);
     } else {
       rest.push(g);
     }
   }
-  return [...rest, { members: order.filter((s) => members.has(s)), attempt }];
+  return [...rest, { members: order.filter((s) => members.has(s)), attempt, waitFor: order.filter((s) => waitFor.has(s) && !members.has(s)) }];
 }
 
-/** Drops `service` from every group (it went down for good, failed or was removed); empty groups vanish. */
+/** Drops `service` from every group (it went down for good, failed or was removed); groups left with nobody to restart vanish. */
 export function removeFromGroups(groups: readonly RestartGroup[], service: string): RestartGroup[] {
-  return groups.map((g) => ({ ...g, members: g.members.filter((m) => m !== service) })).filter((g) => g.members.length > 0);
+  return groups
+    .map((g) => ({ ...g, members: g.members.filter((m) => m !== service), waitFor: g.waitFor.filter((m) => m !== service) }))
+    .filter((g) => g.members.length > 0);
 }
 
 /** True when `service` waits in some group. */
@@ -37,12 +43,12 @@ export function isGroupMember(groups: readonly RestartGroup[], service: string):
   return groups.some((g) => g.members.includes(service));
 }
 
-/** Splits off the groups whose members are all ready; their members leave the ready list. */
+/** Splits off the groups whose members are all ready and that wait for nobody; their members leave the ready list. */
 export function releaseReadyGroups(
   groups: readonly RestartGroup[],
   ready: readonly string[],
 ): { released: RestartGroup[]; groups: RestartGroup[]; ready: string[] } {
-  const released = groups.filter((g) => g.members.every((m) => ready.includes(m)));
+  const released = groups.filter((g) => g.waitFor.length === 0 && g.members.every((m) => ready.includes(m)));
   const starting = new Set(released.flatMap((g) => g.members));
   return {
     released,

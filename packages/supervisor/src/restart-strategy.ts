@@ -20,11 +20,14 @@ export interface GroupRestartPlan {
   stop: string[];
   /** Children to start again together once all are down, in registration order; includes the trigger. */
   members: string[];
+  /** Temporary siblings the group waits for to be down, but does not restart. */
+  waitFor: string[];
 }
 
 /**
  * Plans the restart of `trigger` under `strategy`. `children` lists the tenant's children in registration
- * order. A running `temporary` sibling is stopped but never restarted. Siblings already down and waiting
+ * order. A running `temporary` sibling is stopped, and the group waits for it, but it is never restarted
+ * (as in OTP, every sibling is down before the group starts again). Siblings already down and waiting
  * for a restart join the group; those stopping for a kill, stopped or failed are left alone.
  */
 export function planGroupRestart(strategy: RestartStrategy, children: readonly SiblingView[], trigger: string): GroupRestartPlan {
@@ -32,17 +35,20 @@ export function planGroupRestart(strategy: RestartStrategy, children: readonly S
   const affected = strategy === 'one_for_one' || index < 0 ? [] : strategy === 'one_for_all' ? children.filter((c) => c.service !== trigger) : children.slice(index + 1);
   const stop: string[] = [];
   const joining = new Set<string>([trigger]);
+  const waitFor: string[] = [];
   for (const sibling of affected) {
-    const restartable = sibling.restart !== 'temporary';
-    if (LIVE_CHILD_STATES.includes(sibling.state)) {
-      stop.push(sibling.service);
-      if (restartable) joining.add(sibling.service);
-    } else if (sibling.state === 'backoff' || (sibling.state === 'stopping' && sibling.stopReason === 'sibling_restart' && restartable)) {
+    const live = LIVE_CHILD_STATES.includes(sibling.state);
+    if (live) stop.push(sibling.service);
+    const goingDown = live || (sibling.state === 'stopping' && sibling.stopReason === 'sibling_restart');
+    if (sibling.restart === 'temporary') {
+      if (goingDown) waitFor.push(sibling.service);
+    } else if (goingDown || sibling.state === 'backoff') {
       joining.add(sibling.service);
     }
   }
   return {
     stop: stop.reverse(),
     members: children.map((c) => c.service).filter((s) => joining.has(s)),
+    waitFor,
   };
 }

@@ -35,6 +35,8 @@ import { translateConnectError, translateRequestError } from './nats-error.ts';
 
 /** Default deadline of {@link SoloClient.call}, as in the service contract. */
 export const DEFAULT_CALL_TIMEOUT_MS = 5000;
+/** How much longer than a call's deadline the client waits for the node's own answer. */
+const CALL_REPLY_MARGIN_MS = 500;
 
 /**
  * Connects to the NATS of a Solo node and returns a client acting for `opts.tenant`.
@@ -86,9 +88,18 @@ class NatsSoloClient implements SoloClient {
 
   async call(serviceId: string, message: Json, opts: CallOptions = {}): Promise<CallReply> {
     const service = checkServiceId(serviceId);
-    const timeoutMs = checkTimeout(opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, 'timeoutMs');
-    // The service subject carries the bare message; its reply uses the same envelope as the API verbs.
-    return this.#request<CallReply>(serviceSubject(this.#opts.tenant, service), message, { timeoutMs, what: `Call to service '${service}'` });
+    const what = `Call to service '${service}'`;
+    // The node enforces the call's deadline and answers `timeout` itself; waiting a little longer here lets
+    // that precise answer arrive instead of a bare NATS timeout.
+    if (opts.timeoutMs === undefined) {
+      // Fast path: the service subject carries the bare message and the node applies the default deadline.
+      const timeoutMs = DEFAULT_CALL_TIMEOUT_MS + CALL_REPLY_MARGIN_MS;
+      return this.#request<CallReply>(serviceSubject(this.#opts.tenant, service), message, { timeoutMs, what });
+    }
+    // A custom deadline travels in the body of the `call` verb: the protocol names no header for it yet.
+    const timeoutMs = checkTimeout(opts.timeoutMs, 'timeoutMs');
+    const body = { service_id: service, message, timeout_ms: timeoutMs };
+    return this.#request(tenantApiSubject(this.#opts.tenant, 'call'), body, { timeoutMs: timeoutMs + CALL_REPLY_MARGIN_MS, what });
   }
 
   async cast(serviceId: string, message: Json): Promise<CastReply> {

@@ -1,4 +1,4 @@
-// The append-only event log in SOLO_EVENTS: append (the kernel's commit point), paged reads and live tails.
+// The append-only event log in the events stream: append (the kernel's commit point), paged reads and live tails.
 import { headers } from 'nats';
 import type { JetStreamClient, JetStreamManager, JetStreamPublishOptions, JsMsg, NatsConnection } from 'nats';
 import { HEADERS, eventsStream } from '@solo/protocol';

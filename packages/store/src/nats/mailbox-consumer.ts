@@ -1,4 +1,4 @@
-// One node's reader of SOLO_MAILBOX: a durable pull consumer over every mailbox, handing each cast to the kernel.
+// One node's reader of the mailbox stream: a durable pull consumer over every mailbox, handing each cast to the kernel.
 // The kernel dispatches deliveries to its actors and keeps per-actor order; this module only moves messages.
 import { AckPolicy, ConsumerEvents, DeliverPolicy, nanos } from 'nats';
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from 'nats';
@@ -90,6 +90,14 @@ export async function startMailboxConsumer(
     const consumer = await js.consumers.get(mailboxStream(), durable);
     messages = await consumer.consume({ max_messages: Math.min(maxAckPending, PULL_BATCH), callback: (m) => deliver(m, onDelivery, opts) });
   } catch (err) {
+    if ((err as { api_error?: { err_code?: unknown } }).api_error?.err_code === 10100) {
+      // The work-queue stream accepts one consumer per subject, and every node's durable filters all mailboxes.
+      throw new SoloError(
+        'unavailable',
+        `Node '${nodeId}' cannot consume the mailboxes: another node's consumer already reads them (one mailbox consumer per cluster). Stop that node or remove its durable.`,
+        { cause: err, details: { consumer: durable } },
+      );
+    }
     throw toStoreError(err, `Starting the mailbox consumer of node '${nodeId}'`);
   }
   let stopped = false;
@@ -115,7 +123,11 @@ function deliver(m: JsMsg, onDelivery: (d: MailboxDelivery) => void, opts: Mailb
   if (address === null || message === undefined) {
     // A poison message would be redelivered forever: terminate it and tell the node once.
     m.term();
-    opts.onBadMessage?.(m.seq, m.subject);
+    try {
+      opts.onBadMessage?.(m.seq, m.subject);
+    } catch (err) {
+      opts.onError?.(new SoloError('internal', `onBadMessage threw for mailbox message ${m.seq}.`, { cause: err, details: { seq: m.seq } }));
+    }
     return;
   }
   const correlationId = m.headers?.get(HEADERS.correlationId) || undefined;

@@ -1,4 +1,4 @@
-// Durable actor mailboxes in the SOLO_MAILBOX work queue: publish a cast, consume per node, purge and count.
+// Durable actor mailboxes in the mailbox work-queue stream: publish a cast, consume per node, purge and count.
 import { headers } from 'nats';
 import type { JetStreamClient, JetStreamManager, JetStreamPublishOptions, NatsConnection } from 'nats';
 import { HEADERS, SoloError, mailboxStream, mailboxSubject, parseServiceId, parseTenantId } from '@solo/protocol';

@@ -1,0 +1,8 @@
+// The suite registry: every suite `pnpm bench` runs, in order. Baselines come first because later suites
+// compare against them. To add a suite, write suites/<name>.ts exporting a Suite and list it here.
+import type { Suite } from '../lib/suite.ts';
+import { baselinesSuite } from './baselines.ts';
+import { nodeApiSuite } from './node-api.ts';
+import { thousandServicesSuite } from './thousand-services.ts';
+
+export const SUITES: readonly Suite[] = [baselinesSuite, nodeApiSuite, thousandServicesSuite];

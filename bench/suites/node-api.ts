@@ -1,0 +1,55 @@
+// Latency of the node's tenant API over NATS, as an agent sees it through @solo/sdk: deploy under fresh
+// ids, call a running counter, and status. One node (started through the CLI) serves the whole suite.
+import { connectSolo } from '@solo/sdk';
+import { deployCounter, counterSource } from '../lib/counter-source.ts';
+import { QUICK_PLAN, tinybenchLatency } from '../lib/latency.ts';
+import type { Suite } from '../lib/suite.ts';
+import { BASELINE, CALL_MESSAGE } from './baselines.ts';
+
+const M = {
+  deploy: 'deploy examples/counter.ts under a fresh id (source → running, event acked)',
+  call: 'call round trip agent → service → agent (sdk call over NATS)',
+  status: 'status of one service (sdk over NATS)',
+} as const;
+
+const TENANT = 'bench';
+
+export const nodeApiSuite: Suite = {
+  name: 'node-api',
+  plan: () => [
+    { measure: M.deploy, target: { unit: 'ms', checks: [{ stat: 'p50', max: 10 }, { stat: 'p99', max: 30 }] } },
+    { measure: M.call, target: { unit: 'ms', checks: [{ stat: 'p50', maxTimesBaseline: 1.5 }] } },
+    { measure: M.status, target: { unit: 'ms', checks: [{ stat: 'p50', max: 1 }] } },
+  ],
+  async run(ctx, emit) {
+    const node = await ctx.startNode('api');
+    const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT });
+    try {
+      const source = counterSource(ctx.repoRoot);
+      let next = 0;
+      let lastId = '';
+      const deploy = await tinybenchLatency(M.deploy, async () => {
+        lastId = `d${next++}`;
+        await deployCounter(client, lastId, source);
+      }, ctx.pick({ timeMs: 3000, iterations: 200, warmupIterations: 10 }, QUICK_PLAN));
+      // Untimed check that "deployed" meant "running": the reply must not come before the actor is up.
+      const after = await client.status(lastId);
+      emit({
+        measure: M.deploy,
+        result: deploy,
+        baseline: ctx.baseline(BASELINE.isolateStart),
+        note: after.status === 'running' ? undefined : `the last deployed service was '${after.status}', not 'running', right after its deploy reply`,
+      });
+
+      await deployCounter(client, 'c-call', source);
+      await client.call('c-call', CALL_MESSAGE);
+      const call = await tinybenchLatency(M.call, () => client.call('c-call', CALL_MESSAGE), ctx.pick({ timeMs: 3000, iterations: 1000, warmupIterations: 100 }, QUICK_PLAN));
+      emit({ measure: M.call, result: call, baseline: ctx.baseline(BASELINE.natsEcho) });
+
+      const status = await tinybenchLatency(M.status, () => client.status('c-call'), ctx.pick({ timeMs: 2000, iterations: 1000, warmupIterations: 100 }, QUICK_PLAN));
+      emit({ measure: M.status, result: status, baseline: ctx.baseline(BASELINE.natsEcho) });
+    } finally {
+      await client.close();
+    }
+  },
+};

@@ -1,0 +1,108 @@
+// The host side of `ctx`: isolated-vm callbacks that forward what the isolate asks for to the kernel's ActorHost.
+// Only strings and numbers cross; results go back tagged ('o' + JSON, or 'e' + wire error JSON).
+import ivm from 'isolated-vm';
+import { toWireError, type Json } from '@solo/protocol';
+import type { ActorHost, LogLevel } from '../sandbox.ts';
+
+/** Where async results and handler settlements go; implemented by the isolate actor once it exists. */
+export interface BridgeSink {
+  /** The epoch (handler invocation number) a ctx.call/ctx.cast was made in. */
+  currentEpoch(): number;
+  /** The isolate reports that the handler of `epoch` settled with a tagged result. */
+  settle(epoch: number, tagged: string): void;
+  /** A ctx.call/ctx.cast made during `epoch` finished on the host side. */
+  deliver(epoch: number, token: number, tagged: string): void;
+}
+
+const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
+
+function ok(value: Json | undefined): string {
+  return value === undefined ? 'o' : `o${JSON.stringify(value)}`;
+}
+function fail(err: unknown): string {
+  return `e${JSON.stringify(toWireError(err))}`;
+}
+function parseOptional(json: unknown): Json | undefined {
+  return typeof json === 'string' ? (JSON.parse(json) as Json) : undefined;
+}
+
+/**
+ * Builds the callbacks handed to the isolate runtime, in the order it expects ($0…$6).
+ * Call the sink only after `attach`: before that the module is loading and no handler can run.
+ */
+export class HostBridge {
+  readonly #host: ActorHost;
+  #sink: BridgeSink | null = null;
+
+  constructor(host: ActorHost) {
+    this.#host = host;
+  }
+
+  attach(sink: BridgeSink): void {
+    this.#sink = sink;
+  }
+
+  callbacks(): ivm.Callback[] {
+    const host = this.#host;
+    return [
+      new ivm.Callback((level: unknown, message: unknown, data: unknown): string => {
+        try {
+          if (typeof level !== 'string' || !LEVELS.includes(level) || typeof message !== 'string') throw new TypeError('bad ctx.log call');
+          host.log(level as LogLevel, message, parseOptional(data));
+          return 'o';
+        } catch (err) {
+          return fail(err);
+        }
+      }),
+      new ivm.Callback((token: unknown, target: unknown, message: unknown, timeoutMs: unknown): void => {
+        if (typeof token !== 'number' || typeof target !== 'string' || typeof message !== 'string' || typeof timeoutMs !== 'number') return;
+        this.#forward(token, () => host.call(target, JSON.parse(message) as Json, { timeoutMs }));
+      }),
+      new ivm.Callback((token: unknown, target: unknown, message: unknown): void => {
+        if (typeof token !== 'number' || typeof target !== 'string' || typeof message !== 'string') return;
+        this.#forward(token, async () => {
+          await host.cast(target, JSON.parse(message) as Json);
+          return undefined;
+        });
+      }),
+      new ivm.Callback((ms: unknown, message: unknown): string => {
+        try {
+          if (typeof ms !== 'number' || typeof message !== 'string') throw new TypeError('bad ctx.setTimer call');
+          return ok(host.setTimer(ms, JSON.parse(message) as Json));
+        } catch (err) {
+          return fail(err);
+        }
+      }),
+      new ivm.Callback((id: unknown): boolean => typeof id === 'string' && host.cancelTimer(id) === true),
+      new ivm.Callback((type: unknown, payload: unknown): string => {
+        try {
+          if (typeof type !== 'string') throw new TypeError('bad ctx.emit call');
+          host.emit(type, parseOptional(payload));
+          return 'o';
+        } catch (err) {
+          return fail(err);
+        }
+      }),
+      new ivm.Callback((epoch: unknown, tagged: unknown): void => {
+        if (typeof epoch === 'number' && typeof tagged === 'string') this.#sink?.settle(epoch, tagged);
+      }),
+    ];
+  }
+
+  // The result is always delivered after at least one await, so never while the crossing that made the
+  // request is still running: the sink decides then whether the handler that asked is still waiting.
+  #forward(token: number, run: () => Promise<Json | undefined>): void {
+    const sink = this.#sink;
+    if (sink === null) return;
+    const epoch = sink.currentEpoch();
+    void (async () => {
+      let tagged: string;
+      try {
+        tagged = ok(await run());
+      } catch (err) {
+        tagged = fail(err);
+      }
+      sink.deliver(epoch, token, tagged);
+    })();
+  }
+}

@@ -1,0 +1,72 @@
+// The sandbox port: how the actor cell and the kernel drive one incarnation of a service without assuming
+// where its isolate lives (in this process today, in a sandbox host process later). Types only.
+import type { Json, ResolvedServiceLimits } from '@solo/protocol';
+
+/** Log levels a service may write through `ctx.log`. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** What a sandbox needs to start one incarnation of a service. */
+export interface SpawnSpec {
+  tenant: string;
+  service: string;
+  /** Compiled ESM code (the output of `compileService`). */
+  code: string;
+  limits: ResolvedServiceLimits;
+}
+
+/**
+ * What `ctx` inside the sandbox reaches; implemented by the kernel, one per actor. Every value is plain JSON.
+ * Methods may throw (or reject with) a SoloError: the service sees an Error carrying the same `code`.
+ */
+export interface ActorHost {
+  log(level: LogLevel, message: string, data: Json | undefined): void;
+  /** Request/reply to another service; rejects with a SoloError. */
+  call(target: string, message: Json, opts: { timeoutMs: number }): Promise<Json>;
+  cast(target: string, message: Json): Promise<void>;
+  emit(type: string, payload: Json | undefined): void;
+  /** Delivers `message` to this actor's `handleInfo` after `ms`; the actor cell implements timers. */
+  setTimer(ms: number, message: Json): string;
+  cancelTimer(id: string): boolean;
+}
+
+/** Which handlers a service module defines, and the `version` label it exports. */
+export interface ServiceShape {
+  handlers: {
+    init: boolean;
+    handleCall: boolean;
+    handleCast: boolean;
+    handleInfo: boolean;
+    codeChange: boolean;
+    terminate: boolean;
+  };
+  codeVersion: string | null;
+}
+
+/**
+ * One running incarnation of a service. Its state stays inside the sandbox; only JSON crosses.
+ * Every handler method rejects with `service_crashed` when the handler throws, exceeds a limit or returns
+ * something invalid, and the incarnation is then disposed. Methods must not overlap: one message at a time.
+ */
+export interface SandboxedActor {
+  readonly shape: ServiceShape;
+  init(args: Json): Promise<void>;
+  /** Returns the reply; the new state stays inside. */
+  handleCall(message: Json): Promise<Json>;
+  handleCast(message: Json): Promise<void>;
+  handleInfo(message: Json): Promise<void>;
+  /** Migrates `oldState` from a previous code version into this incarnation (hot swap). */
+  codeChange(oldState: Json, fromVersion: string): Promise<void>;
+  terminate(reason: Json): Promise<void>;
+  /** The state as of the last completed handler. */
+  getState(): Promise<Json>;
+  setState(state: Json): Promise<void>;
+  /** Used heap of the sandbox, in bytes (may be slightly stale). */
+  heapBytes(): number;
+  dispose(): void;
+  readonly disposed: boolean;
+}
+
+/** Starts incarnations of services. */
+export interface ActorSandbox {
+  spawn(spec: SpawnSpec, host: ActorHost): Promise<SandboxedActor>;
+}

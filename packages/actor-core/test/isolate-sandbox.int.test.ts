@@ -1,0 +1,179 @@
+// Tests of IsolateSandbox against real isolates: ctx, state, the sync and async paths, limits and crashes.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { IsolateSandbox, compileService, startIncarnation } from '../src/index.ts';
+import { fixtureCode, fixtureSpec } from './fixtures.ts';
+import { RecordingHost } from './recording-host.ts';
+
+const sandbox = new IsolateSandbox();
+const crashed = (reason: string) => ({ code: 'service_crashed', details: { reason } });
+
+describe('IsolateSandbox', () => {
+  it('reports the shape of a module and keeps state across calls and casts', async () => {
+    const host = new RecordingHost();
+    const inst = await startIncarnation(sandbox, await fixtureSpec('counter'), host, 5);
+    try {
+      assert.deepEqual(inst.shape, {
+        handlers: { init: true, handleCall: true, handleCast: true, handleInfo: false, codeChange: true, terminate: true },
+        codeVersion: '1.0.0',
+      });
+      assert.equal(await inst.handleCall('get'), 5);
+      assert.equal(await inst.handleCall({ add: 10 }), 15);
+      await inst.handleCast({ add: 2 });
+      assert.deepEqual(await inst.getState(), { count: 17 });
+      assert.deepEqual(host.logs, [{ level: 'info', message: 'cast', data: { msg: { add: 2 } } }]);
+      await inst.setState({ count: 100 });
+      assert.equal(await inst.handleCall('get'), 100);
+      assert.ok(inst.heapBytes() > 0);
+    } finally {
+      inst.dispose();
+    }
+    assert.equal(inst.disposed, true);
+  });
+
+  it('migrates state in codeChange and runs terminate with ctx', async () => {
+    const host = new RecordingHost();
+    const inst = await sandbox.spawn(await fixtureSpec('counter'), host);
+    await inst.codeChange({ n: 4 }, '0.9.0');
+    assert.deepEqual(await inst.getState(), { count: 40 });
+    await inst.terminate('shutdown');
+    assert.deepEqual(host.emits, [{ type: 'terminated', payload: { reason: 'shutdown', count: 40 } }]);
+    inst.dispose();
+  });
+
+  it('completes an async handler that awaits ctx.call, and passes host errors with their code', async () => {
+    const host = new RecordingHost();
+    host.answer = async (_target, message) => {
+      await new Promise((r) => setTimeout(r, 5));
+      if (message === 'fail') throw Object.assign(new Error('Service oracle is not deployed'), { code: 'not_found', message: 'Service oracle is not deployed' });
+      return { echoed: message };
+    };
+    const inst = await startIncarnation(sandbox, await fixtureSpec('remote'), host, null);
+    assert.deepEqual(await inst.handleCall('hi'), { answer: { echoed: 'hi' } });
+    assert.deepEqual(host.calls, [{ target: 'oracle', message: 'hi', timeoutMs: 1000 }]);
+    assert.deepEqual(host.casts, [{ target: 'audit', message: { asked: 'hi' } }]);
+    assert.deepEqual(await inst.handleCall('fail'), { failed: 'not_found', message: 'Service oracle is not deployed' });
+    assert.equal(inst.disposed, false);
+    inst.dispose();
+  });
+
+  it('rejects a module that imports anything', async () => {
+    const code = "import x from 'y';\nexport default { handleCall(m, s) { return { reply: x, state: s }; } };";
+    await assert.rejects(sandbox.spawn({ ...(await fixtureSpec('counter')), code }, new RecordingHost()), { code: 'rejected_code' });
+  });
+
+  it('rejects a module with no default export', async () => {
+    const code = (await compileService((await import('./fixtures.ts')).fixtureSource('no-default'), { filename: 'no-default.ts' })).code;
+    await assert.rejects(sandbox.spawn({ ...(await fixtureSpec('counter')), code }, new RecordingHost()), (err: { code: string; message: string }) => {
+      assert.equal(err.code, 'rejected_code');
+      assert.match(err.message, /has no default export/);
+      return true;
+    });
+  });
+
+  it('rejects a default export with no handlers', async () => {
+    await assert.rejects(sandbox.spawn(await fixtureSpec('no-handlers'), new RecordingHost()), (err: { code: string; message: string }) => {
+      assert.equal(err.code, 'rejected_code');
+      assert.match(err.message, /default export with no handlers/);
+      return true;
+    });
+  });
+
+  it('crashes with reason throw, disposes the isolate and keeps the node alive', async () => {
+    const inst = await startIncarnation(sandbox, await fixtureSpec('crashy'), new RecordingHost(), null);
+    await assert.rejects(inst.handleCall('boom'), { code: 'service_crashed', details: { reason: 'throw', error: 'Error: boom requested' } });
+    assert.equal(inst.disposed, true);
+    await assert.rejects(inst.handleCall('get'), crashed('disposed'));
+  });
+
+  it('crashes with bad_return on a reply or state that is not JSON', async () => {
+    for (const msg of ['function', 'bigint', 'cyclic', 'map', 'no-state', 'bad-state']) {
+      const inst = await startIncarnation(sandbox, await fixtureSpec('bad-return'), new RecordingHost(), null);
+      assert.equal(await inst.handleCall('ok'), 'fine');
+      await assert.rejects(inst.handleCall(msg), crashed('bad_return'), msg);
+      assert.equal(inst.disposed, true, msg);
+    }
+  });
+
+  it('crashes with cpu_limit on an infinite loop while another actor still answers', async () => {
+    const spinner = await startIncarnation(sandbox, await fixtureSpec('limits', { limits: { cpu_ms: 200 } }), new RecordingHost(), null);
+    const other = await startIncarnation(sandbox, await fixtureSpec('counter'), new RecordingHost(), 1);
+    await assert.rejects(spinner.handleCall('spin'), crashed('cpu_limit'));
+    assert.equal(spinner.disposed, true);
+    assert.equal(await other.handleCall('get'), 1);
+    other.dispose();
+  });
+
+  it('crashes with wall_limit when an async handler never settles', async () => {
+    const inst = await startIncarnation(sandbox, await fixtureSpec('limits', { limits: { wall_ms: 300 } }), new RecordingHost(), null);
+    await assert.rejects(inst.handleCall('hang'), crashed('wall_limit'));
+    assert.equal(inst.disposed, true);
+  });
+
+  it('crashes with wall_limit when an awaited ctx.call outlives the limit', async () => {
+    const host = new RecordingHost();
+    host.answer = () => new Promise(() => undefined);
+    const inst = await startIncarnation(sandbox, await fixtureSpec('remote', { limits: { wall_ms: 300 } }), host, null);
+    await assert.rejects(inst.handleCall('hi'), crashed('wall_limit'));
+  });
+
+  it('crashes with memory_limit on a memory bomb without taking the host down', async () => {
+    const other = await startIncarnation(sandbox, await fixtureSpec('counter'), new RecordingHost(), 7);
+    const rssBefore = process.memoryUsage().rss;
+    for (const bomb of ['call', 'cast'] as const) {
+      const inst = await startIncarnation(sandbox, await fixtureSpec('limits', { limits: { memory_mb: 16, cpu_ms: 10_000, wall_ms: 20_000 } }), new RecordingHost(), null);
+      await assert.rejects(bomb === 'call' ? inst.handleCall('bomb') : inst.handleCast('bomb'), crashed('memory_limit'));
+      assert.equal(inst.disposed, true);
+    }
+    const grownMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
+    assert.ok(grownMb < 256, `RSS grew by ${grownMb.toFixed(0)} MiB`);
+    assert.equal(await other.handleCall('get'), 7);
+    other.dispose();
+  });
+
+  it('frees the memory of disposed isolates', async () => {
+    const spec = await fixtureSpec('counter');
+    const host = new RecordingHost();
+    const batch = async (): Promise<void> => {
+      for (let i = 0; i < 100; i++) {
+        const inst = await startIncarnation(sandbox, spec, host, i);
+        assert.equal(await inst.handleCall('get'), i);
+        inst.dispose();
+      }
+    };
+    await batch();
+    const rssAfterFirst = process.memoryUsage().rss;
+    await batch();
+    await batch();
+    // A leaked isolate costs about 1 MiB of RSS: 200 leaks would show as ~200 MiB.
+    const grownMb = (process.memoryUsage().rss - rssAfterFirst) / 1024 / 1024;
+    assert.ok(grownMb < 64, `RSS grew by ${grownMb.toFixed(0)} MiB over 200 spawn/dispose cycles`);
+  });
+
+  it('runs the code of a module only inside its isolate: no process, require or host objects', async () => {
+    const code = (
+      await compileService(
+        'export default { handleCall(m, s, ctx) { return { reply: [typeof process, typeof require, typeof globalThis.fetch, Object.keys(ctx).sort().join(",")], state: s }; } };',
+        { filename: 'probe.js' },
+      )
+    ).code;
+    const inst = await sandbox.spawn({ ...(await fixtureSpec('counter')), code }, new RecordingHost());
+    assert.deepEqual(await inst.handleCall(null), ['undefined', 'undefined', 'undefined', 'call,cancelTimer,cast,emit,log,self,setTimer']);
+    inst.dispose();
+  });
+
+  it('crashes at spawn when top-level code throws', async () => {
+    const code = (await compileService("throw new Error('top level');\nexport default { handleCall(m, s) { return { reply: m, state: s }; } };", { filename: 't.js' })).code;
+    await assert.rejects(sandbox.spawn({ ...(await fixtureSpec('counter')), code }, new RecordingHost()), { code: 'service_crashed', details: { reason: 'throw' } });
+  });
+
+  it('starts incarnations of the same code independently', async () => {
+    const code = await fixtureCode('counter');
+    const a = await startIncarnation(sandbox, { ...(await fixtureSpec('counter')), code }, new RecordingHost(), 1);
+    const b = await startIncarnation(sandbox, { ...(await fixtureSpec('counter')), code }, new RecordingHost(), 2);
+    await a.handleCall({ add: 10 });
+    assert.deepEqual([await a.handleCall('get'), await b.handleCall('get')], [11, 2]);
+    a.dispose();
+    b.dispose();
+  });
+});

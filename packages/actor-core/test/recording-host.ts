@@ -1,0 +1,35 @@
+// Test helper: an ActorHost that records what a service did through ctx and answers ctx.call with a function.
+import type { Json } from '@solo/protocol';
+import type { Actor, ActorHost, LogLevel } from '../src/index.ts';
+
+export class RecordingHost implements ActorHost {
+  readonly logs: Array<{ level: LogLevel; message: string; data: Json | undefined }> = [];
+  readonly emits: Array<{ type: string; payload: Json | undefined }> = [];
+  readonly casts: Array<{ target: string; message: Json }> = [];
+  readonly calls: Array<{ target: string; message: Json; timeoutMs: number }> = [];
+  /** Answers ctx.call; rejects by default. */
+  answer: (target: string, message: Json) => Promise<Json> = () => Promise.reject(new Error('no answer configured'));
+  /** Where ctx.setTimer goes, as the kernel would wire it. */
+  actor: Actor | null = null;
+
+  log(level: LogLevel, message: string, data: Json | undefined): void {
+    this.logs.push({ level, message, data });
+  }
+  call(target: string, message: Json, opts: { timeoutMs: number }): Promise<Json> {
+    this.calls.push({ target, message, timeoutMs: opts.timeoutMs });
+    return this.answer(target, message);
+  }
+  async cast(target: string, message: Json): Promise<void> {
+    this.casts.push({ target, message });
+  }
+  emit(type: string, payload: Json | undefined): void {
+    this.emits.push({ type, payload });
+  }
+  setTimer(ms: number, message: Json): string {
+    if (this.actor === null) throw new Error('no actor wired for timers');
+    return this.actor.setTimer(ms, message);
+  }
+  cancelTimer(id: string): boolean {
+    return this.actor?.cancelTimer(id) ?? false;
+  }
+}

@@ -1,0 +1,71 @@
+// `solo deploy <file>`: compiles and starts (or redeploys) a service from a TypeScript/JavaScript module.
+import type { Command } from 'commander';
+import { SoloError, isValidId, parseServiceId } from '@solo/protocol';
+import type { DeployRequest, ServiceLimits } from '@solo/protocol';
+import { parseIntegerOption, parseJsonArgument } from '../argument-parsing.ts';
+import { runAction } from '../command-action.ts';
+import type { CliRun } from '../command-action.ts';
+import { readSourceFile } from '../fs/read-source-file.ts';
+import { withClient } from '../node-client.ts';
+import { renderFields } from '../text-layout.ts';
+
+interface DeployOptions {
+  serviceId?: string;
+  memoryMb?: string;
+  cpuMs?: string;
+  wallMs?: string;
+  args?: string;
+}
+
+function parseLimits(o: DeployOptions): ServiceLimits | undefined {
+  const limits: ServiceLimits = {};
+  const memory = parseIntegerOption(o.memoryMb, '--memory-mb', 1);
+  const cpu = parseIntegerOption(o.cpuMs, '--cpu-ms', 1);
+  const wall = parseIntegerOption(o.wallMs, '--wall-ms', 1);
+  if (memory !== undefined) limits.memory_mb = memory;
+  if (cpu !== undefined) limits.cpu_ms = cpu;
+  if (wall !== undefined) limits.wall_ms = wall;
+  return Object.keys(limits).length > 0 ? limits : undefined;
+}
+
+/** Registers `solo deploy`. */
+export function registerDeployCommand(program: Command, run: CliRun): void {
+  program
+    .command('deploy')
+    .description('deploy a service from a .ts or .js module (redeploying an id replaces its code)')
+    .argument('<file>', 'path of the service module')
+    .option('--service-id <id>', 'service id (default: the file name without extension, lower-cased)')
+    .option('--memory-mb <n>', 'isolate heap limit in MiB (node default 32)')
+    .option('--cpu-ms <n>', 'CPU time per handler invocation in ms (node default 1000)')
+    .option('--wall-ms <n>', 'wall-clock time per handler invocation in ms (node default 5000)')
+    .option('--args <json>', 'JSON argument passed to init (default null)')
+    .action((file: string, o: DeployOptions, cmd: Command) =>
+      runAction(run, cmd, {
+        parse: (g) => {
+          const limits = parseLimits(o);
+          const args = o.args === undefined ? undefined : parseJsonArgument(o.args, '--args value');
+          const src = readSourceFile(g.baseDir, file);
+          if (o.serviceId === undefined && !isValidId(src.stem)) {
+            throw new SoloError('invalid_request', `The file name '${src.filename}' does not make a valid service id ('${src.stem}'). Pass one with --service-id, e.g. --service-id my-service.`, {
+              details: { field: 'service_id' },
+            });
+          }
+          const req: DeployRequest = { service_id: parseServiceId(o.serviceId ?? src.stem), source: src.source, filename: src.filename };
+          if (args !== undefined) req.args = args;
+          if (limits !== undefined) req.limits = limits;
+          return req;
+        },
+        run: async (req, g, out) => {
+          const reply = await withClient(g, (client) => client.deploy(req));
+          out.result(reply, () =>
+            renderFields([
+              ['deployed', `${reply.service_id} (tenant ${reply.tenant})`],
+              ['version', `${reply.version}${reply.code_version === null ? '' : ` (code ${reply.code_version})`}`],
+              ['artifact', reply.artifact_hash],
+              ['took', `${reply.duration_ms} ms`],
+            ]),
+          );
+        },
+      }),
+    );
+}

@@ -1,0 +1,97 @@
+// @solo/store: the node's persistence. JetStream streams (event log, mailboxes, logs, dead letters) in src/nats/,
+// the local LMDB store (artifacts, services, snapshots, checkpoints, meta) in src/lmdb/.
+
+/**
+ * Creates or updates the events, mailbox (work queue), logs (age-limited) and dead-letter streams, all on
+ * file storage. Idempotent: call it at every node start, before opening any stream.
+ * @throws `invalid_request` for a bad option; `unavailable` when NATS or JetStream does not answer;
+ * `internal` when a stream exists with a retention or storage that cannot change in place.
+ */
+export { ensureStreams } from './nats/streams.ts';
+/**
+ * Options of `ensureStreams`: `logsMaxAgeMs` (@default 7 days), `logsMaxBytes` (@default 1 GiB),
+ * `replicas` (@default 1; 3 on a cluster).
+ */
+export type { EnsureStreamsOptions } from './nats/streams.ts';
+
+/**
+ * The append-only event log. `append` is the kernel's commit point (one awaited publish, returns the seq);
+ * `read` pages by tenant/service/type/since; `tail` follows live; `lastSeq` gives the newest position.
+ * @throws `invalid_request` for an invalid id, unknown type or bad window (limit over 1000);
+ * `unavailable` when NATS or the stream is missing; `internal` for a corrupt stored event.
+ */
+export { EventLog } from './nats/event-log.ts';
+/** `EventTail`: a live tail (`for await`, `ready()`, `stop()`); `AppendEventOptions`: `msgId` for deduplication. */
+export type { EventTail, AppendEventOptions } from './nats/event-log.ts';
+/**
+ * Selects events: `tenant`/`service` (omitted = all, null = node-wide / tenant-wide), `type`, plus the window
+ * `sinceSeq`, `sinceTime` and `limit` (@default 100, at most 1000).
+ */
+export type { EventReadFilter, EventSelector } from './event-read-filter.ts';
+
+/**
+ * Durable actor mailboxes (work queue). `publish` stores a cast; `consume` runs one durable consumer per node
+ * over every mailbox; `purge` and `pendingCount` act on one mailbox.
+ * @throws `invalid_request` for an invalid id, node id, option or a non-JSON message; `unavailable` when NATS
+ * or the stream is missing; `limit_exceeded` for a message over max_payload.
+ */
+export { MailboxStream } from './nats/mailbox-stream.ts';
+/** `MailboxPublishOptions`: `correlationId` and `msgId` of a cast. */
+export type { MailboxPublishOptions } from './nats/mailbox-stream.ts';
+/**
+ * `MailboxDelivery`: one cast to settle with ack/ackConfirmed/nak/term (`working` extends the ack wait).
+ * `MailboxConsumeOptions`: `maxAckPending` (@default 10000), `ackWaitMs` (@default 30000), `onBadMessage`,
+ * `onError`. `MailboxConsumer`: `stop()` keeps the durable.
+ */
+export type { MailboxDelivery, MailboxConsumeOptions, MailboxConsumer } from './nats/mailbox-consumer.ts';
+
+/**
+ * Dead-lettered casts with their failure reason. `read(tenant, service?, limit?)` returns the oldest first.
+ * @throws `invalid_request` for an invalid id, entry or limit; `unavailable` when NATS or the stream is missing.
+ */
+export { DeadLetters } from './nats/dead-letters.ts';
+/** `DeadLetterInput`: what the kernel hands over; `DeadLetter`: what `read` returns. */
+export type { DeadLetter, DeadLetterInput } from './dead-letter-codec.ts';
+
+/**
+ * Service and kernel logs. `append` never throws and never waits (failures count in `failedAppends`);
+ * `flush` awaits outstanding appends; `read` pages; `tail` follows live.
+ * @throws (read, tail) `invalid_request` for an invalid id or window; `unavailable` when NATS is down.
+ */
+export { LogStream } from './nats/log-stream.ts';
+/**
+ * `LogTail`: a live tail. `LogSelector`/`LogReadFilter`: tenant, optional service, `sinceSeq`, `limit`
+ * (@default 100, at most 1000). `LogStreamOptions`: `maxPendingAppends` (@default 10000).
+ */
+export type { LogTail, LogSelector, LogReadFilter, LogStreamOptions } from './nats/log-stream.ts';
+
+/** A live tail of a stream: `for await` it once, `ready()` resolves when the consumer exists, `stop()` deletes it. */
+export type { Tail } from './nats/stream-tail.ts';
+
+/** Bounds of every read's `limit`: default 100, at most 1000. */
+export { READ_LIMIT } from './read-window.ts';
+/** The log levels, lowest first. */
+export { LOG_LEVELS } from './log-codec.ts';
+
+/**
+ * The node's local LMDB store: `artifacts`, and the typed sub-databases `services`, `snapshots`, `meta`,
+ * `checkpoints`; `transaction(fn)` writes across them atomically. Give a schema type to narrow the values:
+ * `LocalStore.open<MySchema>(dir)`.
+ * @throws `invalid_request` for an empty dir, bad key or undefined value; `internal` for any LMDB failure.
+ */
+export { LocalStore } from './lmdb/local-store.ts';
+/** `LocalStoreSchema`: the value type of each sub-database; `JsonStoreSchema`: the default (JSON everywhere). */
+export type { LocalStoreSchema, JsonStoreSchema } from './lmdb/local-store.ts';
+/** The sha256 hex of a code string (UTF-8): the address `ArtifactStore.put` returns for it. */
+export { artifactHash } from './lmdb/artifact-store.ts';
+/**
+ * Content-addressed compiled code (`LocalStore.artifacts`): `put(code)` → sha256 hex (idempotent; repairs a
+ * tampered copy), `get`, `has`, and `verify(hash)`, false when the stored code was altered or is missing.
+ * @throws `invalid_request` for a hash that is not 64 lowercase hex digits.
+ */
+export type { ArtifactStore } from './lmdb/artifact-store.ts';
+/**
+ * A sub-database with string keys: sync `get`, durable `put`/`remove`, `entries({ prefix, reverse, limit })`,
+ * `count({ prefix })`. Keys sort by UTF-8 bytes: zero-pad numeric keys.
+ */
+export type { TypedDb, EntriesOptions } from './lmdb/typed-db.ts';
