@@ -18,7 +18,12 @@ export interface BackoffPolicyInput {
 export type ResolvedBackoffPolicy = Required<BackoffPolicyInput>;
 
 /** The defaults: `{ initialMs: 0, multiplier: 2, maxMs: 5000, jitter: 0.2 }`. */
-export const DEFAULT_BACKOFF: Readonly<ResolvedBackoffPolicy> = Object.freeze({ initialMs: 0, multiplier: 2, maxMs: 5000, jitter: 0.2 });
+export const DEFAULT_BACKOFF: Readonly<ResolvedBackoffPolicy> = Object.freeze({
+  initialMs: 0,
+  multiplier: 2,
+  maxMs: 5000,
+  jitter: 0.2,
+});
 
 const BACKOFF_FIELDS = ['initialMs', 'multiplier', 'maxMs', 'jitter'] as const;
 const MAX_DELAY_MS = 24 * 60 * 60 * 1000;
@@ -31,14 +36,20 @@ const MAX_DELAY_MS = 24 * 60 * 60 * 1000;
 export function checkBackoffPolicy(input: unknown): BackoffPolicyInput {
   const raw = checkInputObject('backoff', input, BACKOFF_FIELDS);
   const out: BackoffPolicyInput = {};
-  if (raw.initialMs !== undefined) out.initialMs = checkNumber('backoff.initialMs', raw.initialMs, { min: 0, max: MAX_DELAY_MS });
-  if (raw.multiplier !== undefined) out.multiplier = checkNumber('backoff.multiplier', raw.multiplier, { min: 1, max: 100 });
+  if (raw.initialMs !== undefined)
+    out.initialMs = checkNumber('backoff.initialMs', raw.initialMs, { min: 0, max: MAX_DELAY_MS });
+  if (raw.multiplier !== undefined)
+    out.multiplier = checkNumber('backoff.multiplier', raw.multiplier, { min: 1, max: 100 });
   if (raw.maxMs !== undefined) out.maxMs = checkNumber('backoff.maxMs', raw.maxMs, { min: 0, max: MAX_DELAY_MS });
   if (raw.jitter !== undefined) out.jitter = checkNumber('backoff.jitter', raw.jitter, { min: 0, max: 1 });
   if (out.initialMs !== undefined && out.maxMs !== undefined && out.maxMs < out.initialMs) {
-    throw new SoloError('invalid_request', `The backoff.maxMs ${out.maxMs} is below backoff.initialMs ${out.initialMs}. Raise maxMs or lower initialMs.`, {
-      details: { field: 'backoff.maxMs', value: out.maxMs },
-    });
+    throw new SoloError(
+      'invalid_request',
+      `The backoff.maxMs ${out.maxMs} is below backoff.initialMs ${out.initialMs}. Raise maxMs or lower initialMs.`,
+      {
+        details: { field: 'backoff.maxMs', value: out.maxMs },
+      },
+    );
   }
   return out;
 }

@@ -65,7 +65,8 @@ export interface ChildContext {
 
 function exitOf(event: ChildEvent): { reason: ExitReason; at: number; random: number } | null {
   if (event.type === 'fact.exited') return { reason: event.reason, at: event.at, random: event.random };
-  if (event.type === 'fact.start_failed') return { reason: { kind: 'crash', error: event.error }, at: event.at, random: event.random };
+  if (event.type === 'fact.start_failed')
+    return { reason: { kind: 'crash', error: event.error }, at: event.at, random: event.random };
   return null;
 }
 
@@ -101,6 +102,13 @@ const LIVE_TRANSITIONS = {
   },
 } as const;
 
+// Transitions of the states waiting for the kernel to report a start: starting, restarting.
+const STARTING_TRANSITIONS = {
+  ...LIVE_TRANSITIONS,
+  'fact.started': { target: 'running' },
+  'fact.start_failed': { target: 'crashed', actions: ['noteExit', 'decide'] },
+} as const;
+
 /** The child machine; the tree provides `emitAction`, which hands an action to the kernel. */
 export const childMachine = setup({
   types: {
@@ -118,7 +126,9 @@ export const childMachine = setup({
       return { lastExit: exit.reason, lastExitAt: exit.at, ...(lastCrash ? { lastCrash } : {}) };
     }),
     markKilled: assign({ stopReason: 'kill' as const }),
-    markStopReason: assign({ stopReason: ({ event }) => (event.type === 'supervisor.stop' ? event.reason : 'sibling_restart') }),
+    markStopReason: assign({
+      stopReason: ({ event }) => (event.type === 'supervisor.stop' ? event.reason : 'sibling_restart'),
+    }),
     decide: assign(({ context, event }) => {
       const exit = exitOf(event);
       if (exit === null) return {};
@@ -138,7 +148,8 @@ export const childMachine = setup({
     givesUp: ({ context }) => context.decision?.kind === 'give_up',
     restarts: ({ context }) => context.decision?.kind === 'restart',
     restartsNow: ({ context }) => restartDelay(context.decision) === 0,
-    stoppedForSibling: ({ context }) => context.stopReason === 'sibling_restart' && context.spec.restart !== 'temporary',
+    stoppedForSibling: ({ context }) =>
+      context.stopReason === 'sibling_restart' && context.spec.restart !== 'temporary',
     isEscalation: ({ event }) => event.type === 'supervisor.stop' && event.reason === 'escalation',
   },
   delays: {
@@ -166,23 +177,26 @@ export const childMachine = setup({
   },
   states: {
     starting: {
-      entry: { type: 'emitAction', params: ({ context }) => ({ type: 'start', tenant: context.tenant, service: context.service, attempt: 0 }) },
-      on: {
-        ...LIVE_TRANSITIONS,
-        'fact.started': 'running',
-        'fact.start_failed': { target: 'crashed', actions: ['noteExit', 'decide'] },
+      entry: {
+        type: 'emitAction',
+        params: ({ context }) => ({ type: 'start', tenant: context.tenant, service: context.service, attempt: 0 }),
       },
+      on: STARTING_TRANSITIONS,
     },
     restarting: {
       entry: [
         assign({ restarts: ({ context }) => context.restarts + 1 }),
-        { type: 'emitAction', params: ({ context }) => ({ type: 'start', tenant: context.tenant, service: context.service, attempt: context.attempt }) },
+        {
+          type: 'emitAction',
+          params: ({ context }) => ({
+            type: 'start',
+            tenant: context.tenant,
+            service: context.service,
+            attempt: context.attempt,
+          }),
+        },
       ],
-      on: {
-        ...LIVE_TRANSITIONS,
-        'fact.started': 'running',
-        'fact.start_failed': { target: 'crashed', actions: ['noteExit', 'decide'] },
-      },
+      on: STARTING_TRANSITIONS,
     },
     running: { on: LIVE_TRANSITIONS },
     crashed: {
@@ -203,7 +217,9 @@ export const childMachine = setup({
                 attempt: context.attempt,
               }),
             },
-            sendParent(({ context }) => notice({ type: 'child.restart_pending', service: context.service, attempt: context.attempt })),
+            sendParent(({ context }) =>
+              notice({ type: 'child.restart_pending', service: context.service, attempt: context.attempt }),
+            ),
           ],
         },
         { target: 'stopped' },
@@ -219,17 +235,24 @@ export const childMachine = setup({
         scheduled: { always: [{ guard: 'restartsNow', target: 'ready' }, { target: 'waiting' }] },
         waiting: {
           // The timer notifies the tenant, which relays `supervisor.backoff_elapsed` back (see tenant-machine.ts).
-          entry: sendParent(({ context }) => notice({ type: 'child.backoff_elapsed', service: context.service }), { delay: 'backoffDelay', id: 'backoff' }),
+          entry: sendParent(({ context }) => notice({ type: 'child.backoff_elapsed', service: context.service }), {
+            delay: 'backoffDelay',
+            id: 'backoff',
+          }),
           exit: cancel('backoff'),
           on: { 'supervisor.backoff_elapsed': 'ready' },
         },
         ready: {
-          entry: sendParent(({ context }) => notice({ type: 'child.ready', service: context.service, attempt: context.attempt })),
+          entry: sendParent(({ context }) =>
+            notice({ type: 'child.ready', service: context.service, attempt: context.attempt }),
+          ),
           on: {
             'supervisor.restart': {
               target: '#child.restarting',
               // A child that crashed itself keeps the attempt it announced; one stopped for a sibling takes the group's.
-              actions: assign({ attempt: ({ context, event }) => (context.attempt > 0 ? context.attempt : event.attempt) }),
+              actions: assign({
+                attempt: ({ context, event }) => (context.attempt > 0 ? context.attempt : event.attempt),
+              }),
             },
           },
         },
@@ -259,9 +282,16 @@ export const childMachine = setup({
       entry: [
         {
           type: 'emitAction',
-          params: ({ context }) => ({ type: 'failed', tenant: context.tenant, service: context.service, reason: failureReason(context.decision) }),
+          params: ({ context }) => ({
+            type: 'failed',
+            tenant: context.tenant,
+            service: context.service,
+            reason: failureReason(context.decision),
+          }),
         },
-        sendParent(({ context }) => notice({ type: 'child.failed', service: context.service, reason: failureReason(context.decision) })),
+        sendParent(({ context }) =>
+          notice({ type: 'child.failed', service: context.service, reason: failureReason(context.decision) }),
+        ),
       ],
     },
   },

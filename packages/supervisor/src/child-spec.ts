@@ -36,15 +36,23 @@ const CHILD_FIELDS = ['restart', 'maxRestarts', 'maxSeconds', 'backoff'] as cons
  */
 export function resolveChildSpec(spec: ChildSpecInput): ChildSpec {
   const raw = checkInputObject('child spec', spec, CHILD_FIELDS);
-  const out: ChildSpec = { restart: raw.restart === undefined ? 'permanent' : checkChoice('restart', raw.restart, RESTART_TYPES, 'restart type') };
-  if (raw.maxRestarts !== undefined) out.maxRestarts = checkInteger('maxRestarts', raw.maxRestarts, INTENSITY_BOUNDS.maxRestarts);
-  if (raw.maxSeconds !== undefined) out.maxSeconds = checkNumber('maxSeconds', raw.maxSeconds, INTENSITY_BOUNDS.maxSeconds);
+  const out: ChildSpec = {
+    restart:
+      raw.restart === undefined ? 'permanent' : checkChoice('restart', raw.restart, RESTART_TYPES, 'restart type'),
+  };
+  if (raw.maxRestarts !== undefined)
+    out.maxRestarts = checkInteger('maxRestarts', raw.maxRestarts, INTENSITY_BOUNDS.maxRestarts);
+  if (raw.maxSeconds !== undefined)
+    out.maxSeconds = checkNumber('maxSeconds', raw.maxSeconds, INTENSITY_BOUNDS.maxSeconds);
   if (raw.backoff !== undefined) out.backoff = checkBackoffPolicy(raw.backoff);
   return out;
 }
 
 /** The intensity and backoff a child actually runs with: its overrides over its tenant's policy. */
-export function resolveChildPolicy(spec: ChildSpec, tenant: TenantPolicy): { intensity: RestartIntensity; backoff: ResolvedBackoffPolicy } {
+export function resolveChildPolicy(
+  spec: ChildSpec,
+  tenant: TenantPolicy,
+): { intensity: RestartIntensity; backoff: ResolvedBackoffPolicy } {
   return {
     intensity: {
       maxRestarts: spec.maxRestarts ?? tenant.intensity.maxRestarts,

@@ -5,16 +5,24 @@ import { SoloError } from '@solo/protocol';
 /** Throws `invalid_request` unless `input` is a plain object whose keys are all in `allowed`. */
 export function checkInputObject(what: string, input: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new SoloError('invalid_request', `The ${what} must be an object, got ${describe(input)}. Pass an object with the fields ${allowed.join(', ')}.`, {
-      details: { field: what },
-    });
+    throw new SoloError(
+      'invalid_request',
+      `The ${what} must be an object, got ${describe(input)}. Pass an object with the fields ${allowed.join(', ')}.`,
+      {
+        details: { field: what },
+      },
+    );
   }
   const record = input as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (!allowed.includes(key)) {
-      throw new SoloError('invalid_request', `The ${what} has an unknown field '${key}'. Use only ${allowed.join(', ')}.`, {
-        details: { field: key },
-      });
+      throw new SoloError(
+        'invalid_request',
+        `The ${what} has an unknown field '${key}'. Use only ${allowed.join(', ')}.`,
+        {
+          details: { field: key },
+        },
+      );
     }
   }
   return record;
@@ -29,7 +37,11 @@ export function checkInteger(field: string, value: unknown, bounds: { min: numbe
 }
 
 /** Throws `invalid_request` unless `value` is a finite number in [min, max] (or above min when `exclusiveMin`). */
-export function checkNumber(field: string, value: unknown, bounds: { min: number; max: number; exclusiveMin?: boolean }): number {
+export function checkNumber(
+  field: string,
+  value: unknown,
+  bounds: { min: number; max: number; exclusiveMin?: boolean },
+): number {
   const tooLow = typeof value === 'number' && (bounds.exclusiveMin === true ? value <= bounds.min : value < bounds.min);
   if (typeof value !== 'number' || !Number.isFinite(value) || tooLow || value > bounds.max) {
     const low = bounds.exclusiveMin === true ? `greater than ${bounds.min}` : `from ${bounds.min}`;
@@ -41,22 +53,31 @@ export function checkNumber(field: string, value: unknown, bounds: { min: number
 /** Throws `invalid_request` unless `value` is one of `choices`; `label` names the field in the message. */
 export function checkChoice<T extends string>(field: string, value: unknown, choices: readonly T[], label = field): T {
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-    throw new SoloError('invalid_request', `The ${label} ${describe(value)} is not known. Set ${field} to one of: ${choices.join(', ')}.`, {
-      details: { field, value: jsonSafe(value) },
-    });
+    throw new SoloError(
+      'invalid_request',
+      `The ${label} ${describe(value)} is not known. Set ${field} to one of: ${choices.join(', ')}.`,
+      {
+        details: { field, value: jsonSafe(value) },
+      },
+    );
   }
   return value as T;
 }
 
 function outOfRange(field: string, value: unknown, expected: string): SoloError {
-  return new SoloError('invalid_request', `The ${field} ${describe(value)} is out of range. Set ${field} to ${expected}.`, {
-    details: { field, value: jsonSafe(value) },
-  });
+  return new SoloError(
+    'invalid_request',
+    `The ${field} ${describe(value)} is out of range. Set ${field} to ${expected}.`,
+    {
+      details: { field, value: jsonSafe(value) },
+    },
+  );
 }
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined)
+    return String(value);
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 

@@ -14,7 +14,11 @@ export interface RestartGroup {
  * Adds `group` to `groups`, folding in every pending group it shares a member with, so one child never
  * waits in two groups. Members keep the registration order given by `order`.
  */
-export function mergeRestartGroup(groups: readonly RestartGroup[], group: RestartGroup, order: readonly string[]): RestartGroup[] {
+export function mergeRestartGroup(
+  groups: readonly RestartGroup[],
+  group: RestartGroup,
+  order: readonly string[],
+): RestartGroup[] {
   const members = new Set(group.members);
   const waitFor = new Set(group.waitFor);
   let attempt = group.attempt;
@@ -28,13 +32,24 @@ export function mergeRestartGroup(groups: readonly RestartGroup[], group: Restar
       rest.push(g);
     }
   }
-  return [...rest, { members: order.filter((s) => members.has(s)), attempt, waitFor: order.filter((s) => waitFor.has(s) && !members.has(s)) }];
+  return [
+    ...rest,
+    {
+      members: order.filter((s) => members.has(s)),
+      attempt,
+      waitFor: order.filter((s) => waitFor.has(s) && !members.has(s)),
+    },
+  ];
 }
 
 /** Drops `service` from every group (it went down for good, failed or was removed); groups left with nobody to restart vanish. */
 export function removeFromGroups(groups: readonly RestartGroup[], service: string): RestartGroup[] {
   return groups
-    .map((g) => ({ ...g, members: g.members.filter((m) => m !== service), waitFor: g.waitFor.filter((m) => m !== service) }))
+    .map((g) => ({
+      ...g,
+      members: g.members.filter((m) => m !== service),
+      waitFor: g.waitFor.filter((m) => m !== service),
+    }))
     .filter((g) => g.members.length > 0);
 }
 

@@ -30,9 +30,18 @@ export interface GroupRestartPlan {
  * (as in OTP, every sibling is down before the group starts again). Siblings already down and waiting
  * for a restart join the group; those stopping for a kill, stopped or failed are left alone.
  */
-export function planGroupRestart(strategy: RestartStrategy, children: readonly SiblingView[], trigger: string): GroupRestartPlan {
+export function planGroupRestart(
+  strategy: RestartStrategy,
+  children: readonly SiblingView[],
+  trigger: string,
+): GroupRestartPlan {
   const index = children.findIndex((c) => c.service === trigger);
-  const affected = strategy === 'one_for_one' || index < 0 ? [] : strategy === 'one_for_all' ? children.filter((c) => c.service !== trigger) : children.slice(index + 1);
+  const affected =
+    strategy === 'one_for_one' || index < 0
+      ? []
+      : strategy === 'one_for_all'
+        ? children.filter((c) => c.service !== trigger)
+        : children.slice(index + 1);
   const stop: string[] = [];
   const joining = new Set<string>([trigger]);
   const waitFor: string[] = [];

@@ -50,20 +50,26 @@ export const rootMachine = setup({
         'tree.set_policy': {
           actions: [
             { type: 'ensureTenant', params: ({ event }) => ({ tenant: event.tenant, policy: event.policy }) },
-            enqueueActions(({ event, enqueue }) => enqueue.sendTo(event.tenant, command({ type: 'tree.set_policy', policy: event.policy }))),
+            enqueueActions(({ event, enqueue }) =>
+              enqueue.sendTo(event.tenant, command({ type: 'tree.set_policy', policy: event.policy })),
+            ),
           ],
         },
         'tree.add_child': {
           actions: [
             { type: 'ensureTenant', params: ({ event }) => ({ tenant: event.tenant, policy: DEFAULT_TENANT_POLICY }) },
             enqueueActions(({ event, enqueue }) =>
-              enqueue.sendTo(event.tenant, command({ type: 'tree.add_child', service: event.service, spec: event.spec })),
+              enqueue.sendTo(
+                event.tenant,
+                command({ type: 'tree.add_child', service: event.service, spec: event.spec }),
+              ),
             ),
           ],
         },
         'tree.remove_child': {
           actions: enqueueActions(({ context, event, enqueue }) => {
-            if (context.tenants.includes(event.tenant)) enqueue.sendTo(event.tenant, command({ type: 'tree.remove_child', service: event.service }));
+            if (context.tenants.includes(event.tenant))
+              enqueue.sendTo(event.tenant, command({ type: 'tree.remove_child', service: event.service }));
           }),
         },
       },

@@ -38,12 +38,26 @@ export interface SupervisorTreeOptions {
 
 /** The supervision tree of a node: the root, one supervisor per tenant, one machine per service. */
 export interface SupervisorTree {
+  /**
+   * Sets a tenant's policy (creating its supervisor if needed); live children pick up the new intensity
+   * and backoff at once. @throws `invalid_request` on a bad tenant id or policy; `unavailable` after stop().
+   */
   setTenantPolicy(tenant: string, policy: TenantPolicyInput): void;
+  /**
+   * Supervises a new service and emits its first `start` (attempt 0). A stopped or failed child of the
+   * same id is replaced by a fresh one. @throws `invalid_request` on a bad id or spec, `already_exists`
+   * when the service is still live, `unavailable` after stop().
+   */
   addChild(tenant: string, service: string, spec: ChildSpecInput): void;
+  /** Forgets a service (after the kernel stopped it for a kill), cancelling any pending restart. */
   removeChild(tenant: string, service: string): void;
+  /** Reports a fact about a service's incarnation; facts about unknown services are ignored. */
   report(tenant: string, service: string, fact: ChildFact): void;
+  /** The state of one service, or undefined when it is not supervised. */
   childState(tenant: string, service: string): ChildView | undefined;
+  /** The whole tree, for `solo tree`. */
   snapshot(): TreeView;
+  /** Stops every machine and cancels every timer; emits no action. Idempotent. */
   stop(): void;
 }
 
@@ -79,12 +93,18 @@ export function createSupervisorTree(opts: SupervisorTreeOptions): SupervisorTre
   root.start();
   let stopped = false;
 
-  const tenantRef = (id: string): AnyActorRef | undefined => (stopped ? undefined : (root.getSnapshot().children as Record<string, AnyActorRef | undefined>)[id]);
+  const tenantRef = (id: string): AnyActorRef | undefined =>
+    stopped ? undefined : (root.getSnapshot().children as Record<string, AnyActorRef | undefined>)[id];
   const childRef = (t: string, s: string): AnyActorRef | undefined =>
     (tenantRef(t)?.getSnapshot() as TenantSnapshot | undefined)?.children[s] as AnyActorRef | undefined;
-  const childSnapshot = (t: string, s: string): ChildSnapshot | undefined => childRef(t, s)?.getSnapshot() as ChildSnapshot | undefined;
+  const childSnapshot = (t: string, s: string): ChildSnapshot | undefined =>
+    childRef(t, s)?.getSnapshot() as ChildSnapshot | undefined;
   const checkOpen = (): void => {
-    if (stopped) throw new SoloError('unavailable', 'The supervisor tree is stopped. Create a new tree with createSupervisorTree() to supervise services again.');
+    if (stopped)
+      throw new SoloError(
+        'unavailable',
+        'The supervisor tree is stopped. Create a new tree with createSupervisorTree() to supervise services again.',
+      );
   };
 
   return {
@@ -103,9 +123,13 @@ export function createSupervisorTree(opts: SupervisorTreeOptions): SupervisorTre
       if (existing) {
         const state = childStateOf(existing);
         if (state !== 'stopped' && state !== 'failed') {
-          throw new SoloError('already_exists', `Service '${s}' of tenant '${t}' is already supervised (state ${state}). Stop it and call removeChild() before adding it again.`, {
-            details: { tenant: t, service: s, state },
-          });
+          throw new SoloError(
+            'already_exists',
+            `Service '${s}' of tenant '${t}' is already supervised (state ${state}). Stop it and call removeChild() before adding it again.`,
+            {
+              details: { tenant: t, service: s, state },
+            },
+          );
         }
         // A stopped or failed child is replaced by a fresh one: a new deploy is a new start.
         root.send({ type: 'tree.remove_child', tenant: t, service: s });

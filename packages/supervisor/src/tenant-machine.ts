@@ -60,16 +60,15 @@ function childSnapshot(children: Children, service: string): ChildSnapshot | und
   return children[service]?.getSnapshot() as ChildSnapshot | undefined;
 }
 
-/** Drops `service` from the groups and the ready list, then releases the groups that became complete. */
-function settle(context: TenantContext, service: string | null, readyNow: string | null): { groups: RestartGroup[]; ready: string[]; released: RestartGroup[] } {
-  let groups = service === null ? context.groups : removeFromGroups(context.groups, service);
-  let ready = service === null ? context.ready : context.ready.filter((s) => s !== service);
-  if (readyNow !== null && !ready.includes(readyNow)) ready = [...ready, readyNow];
-  const result = releaseReadyGroups(groups, ready);
-  groups = result.groups;
-  ready = result.ready;
-  return { groups, ready, released: result.released };
-}
+const EMIT_ESCALATED = {
+  type: 'emitAction',
+  params: ({ context, event }: { context: TenantContext; event: TenantEvent }): SupervisorAction => ({
+    type: 'escalated',
+    tenant: context.tenant,
+    service: 'service' in event ? event.service : '',
+    policy: context.policy.escalation,
+  }),
+} as const;
 
 /** The tenant supervisor machine; the tree provides `emitAction` and the `child` actor. */
 export const tenantMachine = setup({
@@ -90,16 +89,25 @@ export const tenantMachine = setup({
       });
       enqueue.assign({ order: [...context.order.filter((s) => s !== event.service), event.service] });
     }),
-    // Starts every member of each released group, in registration order.
-    releaseGroups: enqueueActions(({ enqueue, self }, params: { released: RestartGroup[] }) => {
-      const children = self.getSnapshot().children as Children;
-      for (const group of params.released) {
-        for (const service of group.members) {
-          const ref = children[service];
-          if (ref) enqueue.sendTo(ref, command({ type: 'supervisor.restart', attempt: group.attempt }));
+    // Forgets a child that is down for good and/or marks one ready, then starts every group that became
+    // complete: each member in registration order.
+    settleGroups: enqueueActions(
+      ({ context, enqueue, self }, params: { forget: string | null; ready: string | null }) => {
+        const forget = params.forget;
+        const groups = forget === null ? context.groups : removeFromGroups(context.groups, forget);
+        let ready = context.ready.filter((s) => s !== forget);
+        if (params.ready !== null && !ready.includes(params.ready)) ready = [...ready, params.ready];
+        const released = releaseReadyGroups(groups, ready);
+        enqueue.assign({ groups: released.groups, ready: released.ready });
+        const children = self.getSnapshot().children as Children;
+        for (const group of released.released) {
+          for (const service of group.members) {
+            const ref = children[service];
+            if (ref) enqueue.sendTo(ref, command({ type: 'supervisor.restart', attempt: group.attempt }));
+          }
         }
-      }
-    }),
+      },
+    ),
     countEscalation: assign({ escalations: ({ context }) => context.escalations + 1 }),
   },
   guards: {
@@ -107,14 +115,22 @@ export const tenantMachine = setup({
   },
 }).createMachine({
   id: 'tenant',
-  context: ({ input }) => ({ tenant: input.tenant, policy: input.policy, order: [], groups: [], ready: [], escalations: 0 }),
+  context: ({ input }) => ({
+    tenant: input.tenant,
+    policy: input.policy,
+    order: [],
+    groups: [],
+    ready: [],
+    escalations: 0,
+  }),
   initial: 'supervising',
   on: {
     'tree.set_policy': {
       actions: enqueueActions(({ event, enqueue, self }) => {
         enqueue.assign({ policy: event.policy });
         const children = self.getSnapshot().children as Children;
-        for (const ref of Object.values(children)) if (ref) enqueue.sendTo(ref, command({ type: 'supervisor.policy', policy: event.policy }));
+        for (const ref of Object.values(children))
+          if (ref) enqueue.sendTo(ref, command({ type: 'supervisor.policy', policy: event.policy }));
       }),
     },
     'tree.add_child': { target: '.supervising', actions: 'addChild' },
@@ -135,9 +151,8 @@ export const tenantMachine = setup({
         if (!context.order.includes(event.service)) return;
         // Stopping the child actor cancels its backoff timer through the injected clock.
         if ((self.getSnapshot().children as Children)[event.service]) enqueue.stopChild(event.service);
-        const { groups, ready, released } = settle(context, event.service, null);
-        enqueue.assign({ order: context.order.filter((s) => s !== event.service), groups, ready });
-        enqueue({ type: 'releaseGroups', params: { released } });
+        enqueue.assign({ order: context.order.filter((s) => s !== event.service) });
+        enqueue({ type: 'settleGroups', params: { forget: event.service, ready: null } });
       }),
     },
     'child.restart_pending': {
@@ -148,7 +163,8 @@ export const tenantMachine = setup({
           return snapshot ? [viewSibling(snapshot)] : [];
         });
         const plan = planGroupRestart(context.policy.strategy, siblings, event.service);
-        enqueue.assign({ groups: mergeRestartGroup(context.groups, { members: plan.members, attempt: event.attempt, waitFor: plan.waitFor }, context.order) });
+        const group = { members: plan.members, attempt: event.attempt, waitFor: plan.waitFor };
+        enqueue.assign({ groups: mergeRestartGroup(context.groups, group, context.order) });
         for (const service of plan.stop) {
           const ref = children[service];
           if (ref) enqueue.sendTo(ref, command({ type: 'supervisor.stop', reason: 'sibling_restart' }));
@@ -158,20 +174,15 @@ export const tenantMachine = setup({
     'child.ready': {
       actions: enqueueActions(({ context, event, enqueue }) => {
         // A ready child outside every group (its group was dissolved) restarts on its own.
-        const base = isGroupMember(context.groups, event.service)
-          ? context
-          : { ...context, groups: mergeRestartGroup(context.groups, { members: [event.service], attempt: event.attempt, waitFor: [] }, context.order) };
-        const { groups, ready, released } = settle(base, null, event.service);
-        enqueue.assign({ groups, ready });
-        enqueue({ type: 'releaseGroups', params: { released } });
+        if (!isGroupMember(context.groups, event.service)) {
+          const alone = { members: [event.service], attempt: event.attempt, waitFor: [] };
+          enqueue.assign({ groups: mergeRestartGroup(context.groups, alone, context.order) });
+        }
+        enqueue({ type: 'settleGroups', params: { forget: null, ready: event.service } });
       }),
     },
     'child.down': {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const { groups, ready, released } = settle(context, event.service, null);
-        enqueue.assign({ groups, ready });
-        enqueue({ type: 'releaseGroups', params: { released } });
-      }),
+      actions: { type: 'settleGroups', params: ({ event }) => ({ forget: event.service, ready: null }) },
     },
     'child.failed': [
       {
@@ -179,16 +190,14 @@ export const tenantMachine = setup({
         target: '.escalated',
         actions: [
           'countEscalation',
-          {
-            type: 'emitAction',
-            params: ({ context, event }) => ({ type: 'escalated', tenant: context.tenant, service: event.service, policy: context.policy.escalation }),
-          },
+          EMIT_ESCALATED,
           enqueueActions(({ context, event, enqueue, self }) => {
             const children = self.getSnapshot().children as Children;
             // Stop in reverse registration order, as OTP terminates children.
             for (const service of [...context.order].reverse()) {
               const ref = children[service];
-              if (service !== event.service && ref) enqueue.sendTo(ref, command({ type: 'supervisor.stop', reason: 'escalation' }));
+              if (service !== event.service && ref)
+                enqueue.sendTo(ref, command({ type: 'supervisor.stop', reason: 'escalation' }));
             }
             enqueue.assign({ groups: [], ready: [] });
           }),
@@ -197,15 +206,8 @@ export const tenantMachine = setup({
       {
         actions: [
           'countEscalation',
-          {
-            type: 'emitAction',
-            params: ({ context, event }) => ({ type: 'escalated', tenant: context.tenant, service: event.service, policy: context.policy.escalation }),
-          },
-          enqueueActions(({ context, event, enqueue }) => {
-            const { groups, ready, released } = settle(context, event.service, null);
-            enqueue.assign({ groups, ready });
-            enqueue({ type: 'releaseGroups', params: { released } });
-          }),
+          EMIT_ESCALATED,
+          { type: 'settleGroups', params: ({ event }) => ({ forget: event.service, ready: null }) },
         ],
       },
     ],

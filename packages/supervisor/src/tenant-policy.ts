@@ -45,7 +45,10 @@ export const DEFAULT_TENANT_POLICY: Readonly<TenantPolicy> = Object.freeze({
 const TENANT_FIELDS = ['strategy', 'maxRestarts', 'maxSeconds', 'escalation', 'backoff'] as const;
 
 /** Bounds shared by tenant policies and child specs. */
-export const INTENSITY_BOUNDS = { maxRestarts: { min: 0, max: 1_000_000 }, maxSeconds: { min: 0, max: 86_400, exclusiveMin: true } } as const;
+export const INTENSITY_BOUNDS = {
+  maxRestarts: { min: 0, max: 1_000_000 },
+  maxSeconds: { min: 0, max: 86_400, exclusiveMin: true },
+} as const;
 
 /**
  * Validates a tenant policy and applies the defaults.
@@ -54,13 +57,24 @@ export const INTENSITY_BOUNDS = { maxRestarts: { min: 0, max: 1_000_000 }, maxSe
 export function resolveTenantPolicy(p: TenantPolicyInput): TenantPolicy {
   const raw = checkInputObject('tenant policy', p, TENANT_FIELDS);
   return {
-    strategy: raw.strategy === undefined ? DEFAULT_TENANT_POLICY.strategy : checkChoice('strategy', raw.strategy, RESTART_STRATEGIES),
+    strategy:
+      raw.strategy === undefined
+        ? DEFAULT_TENANT_POLICY.strategy
+        : checkChoice('strategy', raw.strategy, RESTART_STRATEGIES),
     intensity: {
       maxRestarts:
-        raw.maxRestarts === undefined ? DEFAULT_RESTART_INTENSITY.maxRestarts : checkInteger('maxRestarts', raw.maxRestarts, INTENSITY_BOUNDS.maxRestarts),
-      maxSeconds: raw.maxSeconds === undefined ? DEFAULT_RESTART_INTENSITY.maxSeconds : checkNumber('maxSeconds', raw.maxSeconds, INTENSITY_BOUNDS.maxSeconds),
+        raw.maxRestarts === undefined
+          ? DEFAULT_RESTART_INTENSITY.maxRestarts
+          : checkInteger('maxRestarts', raw.maxRestarts, INTENSITY_BOUNDS.maxRestarts),
+      maxSeconds:
+        raw.maxSeconds === undefined
+          ? DEFAULT_RESTART_INTENSITY.maxSeconds
+          : checkNumber('maxSeconds', raw.maxSeconds, INTENSITY_BOUNDS.maxSeconds),
     },
-    escalation: raw.escalation === undefined ? DEFAULT_TENANT_POLICY.escalation : checkChoice('escalation', raw.escalation, ESCALATION_POLICIES, 'escalation policy'),
+    escalation:
+      raw.escalation === undefined
+        ? DEFAULT_TENANT_POLICY.escalation
+        : checkChoice('escalation', raw.escalation, ESCALATION_POLICIES, 'escalation policy'),
     backoff: { ...DEFAULT_BACKOFF, ...(raw.backoff === undefined ? {} : checkBackoffPolicy(raw.backoff)) },
   };
 }

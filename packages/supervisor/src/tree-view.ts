@@ -61,7 +61,13 @@ export function childStateOf(snapshot: ChildSnapshot): ChildStateName {
 /** The kernel's view of a child. */
 export function viewChild(snapshot: ChildSnapshot): ChildView {
   const c = snapshot.context;
-  return { state: childStateOf(snapshot), restarts: c.restarts, lastExit: c.lastExit, lastExitAt: c.lastExitAt, spec: c.spec };
+  return {
+    state: childStateOf(snapshot),
+    restarts: c.restarts,
+    lastExit: c.lastExit,
+    lastExitAt: c.lastExitAt,
+    spec: c.spec,
+  };
 }
 
 /** A child as the strategy planner needs it. */
@@ -73,5 +79,11 @@ export function viewSibling(snapshot: ChildSnapshot): SiblingView {
 /** A child as `solo tree` shows it. */
 export function viewChildInTree(snapshot: ChildSnapshot): ChildTreeView {
   const c = snapshot.context;
-  return { service: c.service, state: childStateOf(snapshot), restart: c.spec.restart, restarts: c.restarts, lastCrash: c.lastCrash };
+  return {
+    service: c.service,
+    state: childStateOf(snapshot),
+    restart: c.spec.restart,
+    restarts: c.restarts,
+    lastCrash: c.lastCrash,
+  };
 }

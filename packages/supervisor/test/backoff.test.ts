@@ -22,7 +22,10 @@ describe('computeBackoffMs', () => {
   ];
   for (const c of jitterCases) {
     it(`jitters: ${c.name}`, () => {
-      assert.equal(computeBackoffMs(c.attempt, policy, () => c.random), c.expected);
+      assert.equal(
+        computeBackoffMs(c.attempt, policy, () => c.random),
+        c.expected,
+      );
     });
   }
 
@@ -31,7 +34,10 @@ describe('computeBackoffMs', () => {
       const base = Math.min(policy.initialMs * 2 ** (attempt - 1), policy.maxMs);
       for (let i = 0; i <= 100; i++) {
         const ms = computeBackoffMs(attempt, policy, () => i / 101);
-        assert.ok(ms >= Math.floor(base * 0.8) && ms <= Math.min(Math.ceil(base * 1.2), policy.maxMs), `attempt ${attempt} draw ${i}: ${ms}`);
+        assert.ok(
+          ms >= Math.floor(base * 0.8) && ms <= Math.min(Math.ceil(base * 1.2), policy.maxMs),
+          `attempt ${attempt} draw ${i}: ${ms}`,
+        );
       }
     }
   });
@@ -47,7 +53,10 @@ describe('computeBackoffMs', () => {
 
   it('is 0 for every attempt under the defaults (initialMs 0: immediate restarts)', () => {
     assert.deepEqual(DEFAULT_BACKOFF, { initialMs: 0, multiplier: 2, maxMs: 5000, jitter: 0.2 });
-    assert.deepEqual([1, 2, 5, 2000].map((n) => computeBackoffMs(n, DEFAULT_BACKOFF, () => 0.9)), [0, 0, 0, 0]);
+    assert.deepEqual(
+      [1, 2, 5, 2000].map((n) => computeBackoffMs(n, DEFAULT_BACKOFF, () => 0.9)),
+      [0, 0, 0, 0],
+    );
   });
 
   it('caps huge attempts instead of overflowing', () => {
@@ -56,6 +65,9 @@ describe('computeBackoffMs', () => {
 
   it('returns exact values without jitter', () => {
     const exact = { ...policy, jitter: 0, multiplier: 3 };
-    assert.deepEqual([1, 2, 3].map((n) => computeBackoffMs(n, exact, () => 0)), [100, 300, 900]);
+    assert.deepEqual(
+      [1, 2, 3].map((n) => computeBackoffMs(n, exact, () => 0)),
+      [100, 300, 900],
+    );
   });
 });

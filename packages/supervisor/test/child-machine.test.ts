@@ -13,13 +13,24 @@ describe('child machine', () => {
     assert.deepEqual(h.take(), ['start a#0']);
     assert.equal(h.tree.childState('acme', 'a')?.state, 'starting');
     h.started('acme', 'a');
-    assert.deepEqual(h.tree.childState('acme', 'a'), { state: 'running', restarts: 0, lastExit: null, lastExitAt: null, spec: { restart: 'permanent' } });
+    assert.deepEqual(h.tree.childState('acme', 'a'), {
+      state: 'running',
+      restarts: 0,
+      lastExit: null,
+      lastExitAt: null,
+      spec: { restart: 'permanent' },
+    });
   });
 
   // Each restart type × each exit kind: what the child asks of the kernel and where it ends.
   const TABLE: { restart: RestartType; exit: ExitReason['kind']; actions: string[]; state: ChildStateName }[] = [
     { restart: 'permanent', exit: 'normal', actions: ['restart_scheduled a#1 0ms', 'start a#1'], state: 'restarting' },
-    { restart: 'permanent', exit: 'shutdown', actions: ['restart_scheduled a#1 0ms', 'start a#1'], state: 'restarting' },
+    {
+      restart: 'permanent',
+      exit: 'shutdown',
+      actions: ['restart_scheduled a#1 0ms', 'start a#1'],
+      state: 'restarting',
+    },
     { restart: 'permanent', exit: 'crash', actions: ['restart_scheduled a#1 0ms', 'start a#1'], state: 'restarting' },
     { restart: 'transient', exit: 'normal', actions: [], state: 'stopped' },
     { restart: 'transient', exit: 'shutdown', actions: [], state: 'stopped' },
@@ -49,7 +60,10 @@ describe('child machine', () => {
     h.take();
     h.tree.report('acme', 'a', { type: 'start_failed', error: { code: 'compile_error', message: 'bad code' } });
     assert.deepEqual(h.take(), ['restart_scheduled a#1 0ms', 'start a#1']);
-    assert.deepEqual(h.tree.childState('acme', 'a')?.lastExit, { kind: 'crash', error: { code: 'compile_error', message: 'bad code' } });
+    assert.deepEqual(h.tree.childState('acme', 'a')?.lastExit, {
+      kind: 'crash',
+      error: { code: 'compile_error', message: 'bad code' },
+    });
     h.started('acme', 'a');
     assert.deepEqual(h.tree.childState('acme', 'a'), {
       state: 'running',
@@ -176,7 +190,12 @@ describe('child machine', () => {
     assert.equal(h.tree.childState('acme', 'a')?.state, 'running');
     h.exit('acme', 'a');
     h.take();
-    for (const fact of [{ type: 'started' }, { type: 'stopped' }, { type: 'stop_requested' }, { type: 'exited', reason: CRASH }] as const) {
+    for (const fact of [
+      { type: 'started' },
+      { type: 'stopped' },
+      { type: 'stop_requested' },
+      { type: 'exited', reason: CRASH },
+    ] as const) {
       h.tree.report('acme', 'a', fact);
     }
     assert.equal(h.tree.childState('acme', 'a')?.state, 'failed');

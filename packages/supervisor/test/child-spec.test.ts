@@ -9,7 +9,12 @@ describe('resolveChildSpec', () => {
   });
 
   it('keeps valid overrides', () => {
-    const spec = resolveChildSpec({ restart: 'transient', maxRestarts: 0, maxSeconds: 0.5, backoff: { initialMs: 50 } });
+    const spec = resolveChildSpec({
+      restart: 'transient',
+      maxRestarts: 0,
+      maxSeconds: 0.5,
+      backoff: { initialMs: 50 },
+    });
     assert.deepEqual(spec, { restart: 'transient', maxRestarts: 0, maxSeconds: 0.5, backoff: { initialMs: 50 } });
   });
 
@@ -26,19 +31,26 @@ describe('resolveChildSpec', () => {
     { name: 'a negative backoff.initialMs', spec: { backoff: { initialMs: -1 } }, field: 'backoff.initialMs' },
     { name: 'a backoff.multiplier below 1', spec: { backoff: { multiplier: 0.5 } }, field: 'backoff.multiplier' },
     { name: 'a backoff.jitter above 1', spec: { backoff: { jitter: 1.5 } }, field: 'backoff.jitter' },
-    { name: 'a backoff.maxMs below initialMs', spec: { backoff: { initialMs: 100, maxMs: 10 } }, field: 'backoff.maxMs' },
+    {
+      name: 'a backoff.maxMs below initialMs',
+      spec: { backoff: { initialMs: 100, maxMs: 10 } },
+      field: 'backoff.maxMs',
+    },
     { name: 'an unknown backoff field', spec: { backoff: { delay: 5 } }, field: 'delay' },
     { name: 'a spec that is not an object', spec: 'permanent', field: 'child spec' },
     { name: 'a null spec', spec: null, field: 'child spec' },
   ];
   for (const c of bad) {
     it(`rejects ${c.name} with invalid_request`, () => {
-      assert.throws(() => resolveChildSpec(c.spec as ChildSpecInput), (err: unknown) => {
-        assert.ok(err instanceof Error);
-        assert.equal((err as { code?: unknown }).code, 'invalid_request');
-        assert.equal((err as { details?: { field?: unknown } }).details?.field, c.field);
-        return true;
-      });
+      assert.throws(
+        () => resolveChildSpec(c.spec as ChildSpecInput),
+        (err: unknown) => {
+          assert.ok(err instanceof Error);
+          assert.equal((err as { code?: unknown }).code, 'invalid_request');
+          assert.equal((err as { details?: { field?: unknown } }).details?.field, c.field);
+          return true;
+        },
+      );
     });
   }
 

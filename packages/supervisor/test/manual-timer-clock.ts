@@ -38,7 +38,9 @@ export class ManualTimerClock {
   advance(ms: number): void {
     const target = this.#clock.now() + ms;
     for (;;) {
-      const next = [...this.#timers.values()].filter((t) => t.dueMs <= target).sort((a, b) => a.dueMs - b.dueMs || a.id - b.id)[0];
+      const next = [...this.#timers.values()]
+        .filter((t) => t.dueMs <= target)
+        .sort((a, b) => a.dueMs - b.dueMs || a.id - b.id)[0];
       if (!next) break;
       this.#timers.delete(next.id);
       this.#clock.set(next.dueMs);

@@ -35,16 +35,27 @@ describe('decideRestart', () => {
   };
 
   it('restarts with the attempt counted in the window and its backoff', () => {
-    assert.deepEqual(decideRestart({ ...base, history: [9000] }), { kind: 'restart', history: [9000, 10_000], attempt: 2, delayMs: 200 });
+    assert.deepEqual(decideRestart({ ...base, history: [9000] }), {
+      kind: 'restart',
+      history: [9000, 10_000],
+      attempt: 2,
+      delayMs: 200,
+    });
   });
 
   it('gives up once the intensity is exceeded, naming the limit and the last exit', () => {
     const d = decideRestart({ ...base, history: [8000, 9000] });
     assert.equal(d.kind, 'give_up');
-    assert.ok(d.kind === 'give_up' && d.reason.includes('more than 2 restart(s) within 5 s') && d.reason.includes('service_crashed'));
+    assert.ok(
+      d.kind === 'give_up' &&
+        d.reason.includes('more than 2 restart(s) within 5 s') &&
+        d.reason.includes('service_crashed'),
+    );
   });
 
   it('does not touch the history when no restart is due', () => {
-    assert.deepEqual(decideRestart({ ...base, restart: 'transient', reason: NORMAL, history: [8000, 9000] }), { kind: 'no_restart' });
+    assert.deepEqual(decideRestart({ ...base, restart: 'transient', reason: NORMAL, history: [8000, 9000] }), {
+      kind: 'no_restart',
+    });
   });
 });

@@ -41,7 +41,9 @@ describe('restart groups', () => {
       { members: ['a', 'b'], attempt: 1, waitFor: ['c'] },
       { members: ['b'], attempt: 3, waitFor: [] },
     ];
-    assert.deepEqual(removeFromGroups(removeFromGroups(groups, 'b'), 'c'), [{ members: ['a'], attempt: 1, waitFor: [] }]);
+    assert.deepEqual(removeFromGroups(removeFromGroups(groups, 'b'), 'c'), [
+      { members: ['a'], attempt: 1, waitFor: [] },
+    ]);
     assert.equal(isGroupMember(groups, 'a'), true);
     assert.equal(isGroupMember(removeFromGroups(groups, 'b'), 'b'), false);
   });

@@ -17,12 +17,33 @@ describe('recordRestart', () => {
     assert.deepEqual(history, [0, 1000, 2000, 3000]);
   });
 
-  const cases: { name: string; history: number[]; now: number; expected: { history: number[]; exceeded: boolean } }[] = [
-    { name: 'drops restarts older than the window', history: [0, 1000, 2000], now: 6000, expected: { history: [2000, 6000], exceeded: false } },
-    { name: 'drops a restart exactly maxSeconds old', history: [1000, 2000, 3000], now: 6000, expected: { history: [2000, 3000, 6000], exceeded: false } },
-    { name: 'keeps a restart just inside the window', history: [1001, 2000, 3000], now: 6000, expected: { history: [1001, 2000, 3000, 6000], exceeded: true } },
-    { name: 'starts a clean slate after a long quiet spell', history: [0, 1, 2], now: 60_000, expected: { history: [60_000], exceeded: false } },
-  ];
+  const cases: { name: string; history: number[]; now: number; expected: { history: number[]; exceeded: boolean } }[] =
+    [
+      {
+        name: 'drops restarts older than the window',
+        history: [0, 1000, 2000],
+        now: 6000,
+        expected: { history: [2000, 6000], exceeded: false },
+      },
+      {
+        name: 'drops a restart exactly maxSeconds old',
+        history: [1000, 2000, 3000],
+        now: 6000,
+        expected: { history: [2000, 3000, 6000], exceeded: false },
+      },
+      {
+        name: 'keeps a restart just inside the window',
+        history: [1001, 2000, 3000],
+        now: 6000,
+        expected: { history: [1001, 2000, 3000, 6000], exceeded: true },
+      },
+      {
+        name: 'starts a clean slate after a long quiet spell',
+        history: [0, 1, 2],
+        now: 60_000,
+        expected: { history: [60_000], exceeded: false },
+      },
+    ];
   for (const c of cases) {
     it(c.name, () => {
       assert.deepEqual(recordRestart(c.history, c.now, policy), c.expected);

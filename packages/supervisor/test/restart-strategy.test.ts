@@ -18,14 +18,26 @@ describe('planGroupRestart', () => {
   ];
   for (const c of cases) {
     it(`under ${c.strategy}, a restart of ${c.trigger} stops [${c.stop.join(', ')}] and restarts [${c.members.join(', ')}]`, () => {
-      const children = running('a', 'b', 'c', 'd').map((x): SiblingView => (x.service === c.trigger ? { ...x, state: 'backoff' } : x));
-      assert.deepEqual(planGroupRestart(c.strategy, children, c.trigger), { stop: c.stop, members: c.members, waitFor: [] });
+      const children = running('a', 'b', 'c', 'd').map((x): SiblingView =>
+        x.service === c.trigger ? { ...x, state: 'backoff' } : x,
+      );
+      assert.deepEqual(planGroupRestart(c.strategy, children, c.trigger), {
+        stop: c.stop,
+        members: c.members,
+        waitFor: [],
+      });
     });
   }
 
   it('stops a running temporary sibling and waits for it, but does not restart it', () => {
-    const children = running('a', 'b', 'c').map((x): SiblingView => (x.service === 'c' ? { ...x, restart: 'temporary' } : x));
-    assert.deepEqual(planGroupRestart('one_for_all', children, 'a'), { stop: ['c', 'b'], members: ['a', 'b'], waitFor: ['c'] });
+    const children = running('a', 'b', 'c').map((x): SiblingView =>
+      x.service === 'c' ? { ...x, restart: 'temporary' } : x,
+    );
+    assert.deepEqual(planGroupRestart('one_for_all', children, 'a'), {
+      stop: ['c', 'b'],
+      members: ['a', 'b'],
+      waitFor: ['c'],
+    });
   });
 
   it('takes siblings already down and waiting into the group without stopping them again', () => {
@@ -34,7 +46,11 @@ describe('planGroupRestart', () => {
       { service: 'b', state: 'backoff', restart: 'permanent', stopReason: null },
       { service: 'c', state: 'stopping', restart: 'transient', stopReason: 'sibling_restart' },
     ];
-    assert.deepEqual(planGroupRestart('one_for_all', children, 'a'), { stop: [], members: ['a', 'b', 'c'], waitFor: [] });
+    assert.deepEqual(planGroupRestart('one_for_all', children, 'a'), {
+      stop: [],
+      members: ['a', 'b', 'c'],
+      waitFor: [],
+    });
   });
 
   it('leaves siblings that are being killed, stopped or failed alone', () => {

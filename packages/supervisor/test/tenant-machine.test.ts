@@ -26,7 +26,12 @@ describe('tenant supervisor: strategies', () => {
     { strategy: 'one_for_one', onCrash: ['restart_scheduled b#1 0ms', 'start b#1'], stopped: [], onStopped: [] },
     {
       strategy: 'one_for_all',
-      onCrash: ['restart_scheduled b#1 0ms', 'stop d sibling_restart', 'stop c sibling_restart', 'stop a sibling_restart'],
+      onCrash: [
+        'restart_scheduled b#1 0ms',
+        'stop d sibling_restart',
+        'stop c sibling_restart',
+        'stop a sibling_restart',
+      ],
       stopped: ['d', 'c', 'a'],
       onStopped: ['start a#1', 'start b#1', 'start c#1', 'start d#1'],
     },

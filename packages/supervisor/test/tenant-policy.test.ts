@@ -15,7 +15,13 @@ describe('resolveTenantPolicy', () => {
   });
 
   it('keeps every given field', () => {
-    const p = resolveTenantPolicy({ strategy: 'rest_for_one', maxRestarts: 1, maxSeconds: 60, escalation: 'stop_all', backoff: { maxMs: 1000 } });
+    const p = resolveTenantPolicy({
+      strategy: 'rest_for_one',
+      maxRestarts: 1,
+      maxSeconds: 60,
+      escalation: 'stop_all',
+      backoff: { maxMs: 1000 },
+    });
     assert.deepEqual(p, {
       strategy: 'rest_for_one',
       intensity: { maxRestarts: 1, maxSeconds: 60 },
@@ -34,11 +40,14 @@ describe('resolveTenantPolicy', () => {
   ];
   for (const c of bad) {
     it(`rejects ${c.name} with invalid_request`, () => {
-      assert.throws(() => resolveTenantPolicy(c.policy as TenantPolicyInput), (err: unknown) => {
-        assert.equal((err as { code?: unknown }).code, 'invalid_request');
-        assert.equal((err as { details?: { field?: unknown } }).details?.field, c.field);
-        return true;
-      });
+      assert.throws(
+        () => resolveTenantPolicy(c.policy as TenantPolicyInput),
+        (err: unknown) => {
+          assert.equal((err as { code?: unknown }).code, 'invalid_request');
+          assert.equal((err as { details?: { field?: unknown } }).details?.field, c.field);
+          return true;
+        },
+      );
     });
   }
 });

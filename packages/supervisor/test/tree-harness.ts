@@ -1,10 +1,11 @@
 // A supervisor tree on a manual clock with a fixed random source, recording every action it emits.
-import type { ExitReason } from '@solo/protocol';
+import type { ExitReason, WireError } from '@solo/protocol';
 import type { SupervisorAction, SupervisorTree } from '../src/index.ts';
 import { createSupervisorTree } from '../src/index.ts';
 import { ManualTimerClock } from './manual-timer-clock.ts';
 
-export const CRASH: ExitReason = { kind: 'crash', error: { code: 'service_crashed', message: 'handler threw: boom' } };
+export const CRASH_ERROR: WireError = { code: 'service_crashed', message: 'handler threw: boom' };
+export const CRASH: ExitReason = { kind: 'crash', error: CRASH_ERROR };
 export const NORMAL: ExitReason = { kind: 'normal' };
 export const SHUTDOWN: ExitReason = { kind: 'shutdown' };
 
@@ -37,7 +38,9 @@ export function describeAction(a: SupervisorAction): string {
   }
 }
 
-export function createHarness(opts: { random?: () => number; onAction?: (a: SupervisorAction, h: Harness) => void } = {}): Harness {
+export function createHarness(
+  opts: { random?: () => number; onAction?: (a: SupervisorAction, h: Harness) => void } = {},
+): Harness {
   const clock = new ManualTimerClock();
   const actions: SupervisorAction[] = [];
   let taken = 0;
@@ -46,7 +49,9 @@ export function createHarness(opts: { random?: () => number; onAction?: (a: Supe
     clock,
     actions,
     take() {
-      const out = actions.slice(taken).map((a) => (a.tenant === 'acme' ? describeAction(a) : `${a.tenant}: ${describeAction(a)}`));
+      const out = actions
+        .slice(taken)
+        .map((a) => (a.tenant === 'acme' ? describeAction(a) : `${a.tenant}: ${describeAction(a)}`));
       taken = actions.length;
       return out;
     },
