@@ -21,7 +21,14 @@ export interface NodeProcess {
 function isNodeInfo(v: unknown): v is NodeInfo {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
-  return typeof r['nats_url'] === 'string' && typeof r['pid'] === 'number';
+  // Log lines on stdout may carry nats_url and pid too; only the NodeInfo line has all of these.
+  return (
+    typeof r['node_id'] === 'string' &&
+    typeof r['nats_url'] === 'string' &&
+    typeof r['pid'] === 'number' &&
+    (typeof r['nats_pid'] === 'number' || r['nats_pid'] === null) &&
+    typeof r['embedded_nats'] === 'boolean'
+  );
 }
 
 function tail(path: string, lines: number): string {
@@ -36,7 +43,7 @@ function tail(path: string, lines: number): string {
 export async function startNodeProcess(opts: { repoRoot: string; registry: ProcessRegistry; label: string; readyTimeoutMs?: number }): Promise<NodeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), `solo-bench-${opts.label}-`));
   const logPath = join(dataDir, 'node-stderr.log');
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'packages/cli/src/main.ts', 'up', '--data-dir', dataDir, '--json'], {
+  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', '/tmp/benchhook/register.mjs', '--import', 'tsx', 'packages/cli/src/main.ts', 'up', '--data-dir', dataDir, '--json'], {
     cwd: opts.repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_OPTIONS: '' },

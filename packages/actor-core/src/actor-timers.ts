@@ -2,6 +2,9 @@
 // crashes or the actor stops. Owned by Actor, which turns a fired timer into an info message.
 import { SoloError, type Json } from '@solo/protocol';
 
+// Node fires a setTimeout beyond 2^31-1 ms at once (with a warning): refuse such delays instead.
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** The timers of one actor. */
 export class ActorTimers {
   readonly #max: number;
@@ -21,11 +24,11 @@ export class ActorTimers {
 
   /**
    * Schedules `message` after `ms` and returns the timer id.
-   * @throws `invalid_request` when `ms` is not a finite number >= 0; `limit_exceeded` when `maxTimers` are pending.
+   * @throws `invalid_request` when `ms` is not a number from 0 to 2^31-1; `limit_exceeded` when `maxTimers` are pending.
    */
   set(ms: number, message: Json, owner: string): string {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-      throw new SoloError('invalid_request', `Timer delay must be a finite number of ms >= 0, got ${String(ms)}.`, { details: { field: 'ms' } });
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_TIMER_MS) {
+      throw new SoloError('invalid_request', `Timer delay must be a number of ms from 0 to ${MAX_TIMER_MS}, got ${String(ms)}.`, { details: { field: 'ms' } });
     }
     if (this.#timers.size >= this.#max) {
       throw new SoloError('limit_exceeded', `${owner} already has ${this.#max} pending timers. Cancel timers it no longer needs (ctx.cancelTimer) before setting more.`, {

@@ -1,32 +1,12 @@
 // The actor cell: mailbox, one-message-at-a-time processing and timers of one service. It outlives its
 // incarnations, so queued messages survive a crash; the owner (kernel + supervisor) decides on restarts.
 import { SoloError, isSoloError, toWireError, type ExitReason, type Json } from '@solo/protocol';
+import { resolveActorOptions, resolveActorStopOptions, type ActorOptions, type ActorStopOptions } from './actor-options.ts';
 import { ActorTimers } from './actor-timers.ts';
+import { settlesWithin } from './deadline.ts';
 import { Mailbox, type MailboxSlot } from './mailbox.ts';
 import type { SandboxedActor } from './sandbox.ts';
-import { crashReasonOf } from './service-crash.ts';
-
-/** Options of {@link Actor}. */
-export interface ActorOptions {
-  tenant: string;
-  service: string;
-  /** Incarnations a cast may crash before it is dead-lettered. @default 3 */
-  maxCastAttempts?: number;
-  /** Pending timers the actor may hold. @default 1000 */
-  maxTimers?: number;
-  /** Told once per exit: every crash of an incarnation, and the final stop. */
-  onExit: (reason: ExitReason) => void;
-}
-
-/** Options of {@link Actor.stop}. */
-export interface ActorStopOptions {
-  /** Skip the in-flight message and terminate; dispose at once. @default false */
-  force?: boolean;
-  /** Bound on finishing the in-flight message plus running terminate. @default 5000 */
-  timeoutMs?: number;
-  /** Passed to terminate and reported to onExit. @default 'normal' */
-  reason?: 'normal' | 'shutdown';
-}
+import { deadLettered } from './service-crash.ts';
 
 type Kind = 'call' | 'cast' | 'info';
 
@@ -40,12 +20,6 @@ interface Envelope {
   attempts: number;
   slot: MailboxSlot<Envelope> | null;
   deadline: ReturnType<typeof setTimeout> | undefined;
-}
-
-function positiveInt(name: string, value: number | undefined, fallback: number): number {
-  const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < 1) throw new SoloError('invalid_request', `${name} must be an integer >= 1, got ${String(value)}.`);
-  return v;
 }
 
 const noop = (): void => undefined;
@@ -70,26 +44,36 @@ export class Actor {
 
   /** @throws `invalid_request` when maxCastAttempts or maxTimers is not a positive integer. */
   constructor(opts: ActorOptions) {
-    this.#tenant = opts.tenant;
-    this.#service = opts.service;
-    this.#maxCastAttempts = positiveInt('maxCastAttempts', opts.maxCastAttempts, 3);
-    this.#timers = new ActorTimers({ maxTimers: positiveInt('maxTimers', opts.maxTimers, 1000), fire: (m) => this.info(m) });
-    this.#onExit = opts.onExit;
+    const o = resolveActorOptions(opts);
+    this.#tenant = o.tenant;
+    this.#service = o.service;
+    this.#maxCastAttempts = o.maxCastAttempts;
+    this.#timers = new ActorTimers({ maxTimers: o.maxTimers, fire: (m) => this.info(m) });
+    this.#onExit = o.onExit;
   }
 
+  /** Messages queued and not yet started (the in-flight one excluded). */
   get mailboxLength(): number {
     return this.#mailbox.length;
   }
+  /** Messages whose handler completed without crashing, across incarnations. */
   get messagesHandled(): number {
     return this.#handled;
   }
+  /** The attached incarnation; null before the first attach, after a crash and after stop/close. */
   get incarnation(): SandboxedActor | null {
     return this.#incarnation;
   }
+  /** True from a crash of the incarnation until the next attach. */
   get crashed(): boolean {
     return this.#crashed;
   }
 
+  /**
+   * Begins (or resumes, after a crash) processing the mailbox with `instance`.
+   * @throws `unavailable` (or the close error) after stop/close, disposing `instance`; `internal` while another
+   * incarnation is attached.
+   */
   attach(instance: SandboxedActor): void {
     if (this.#phase !== 'open') {
       instance.dispose();
@@ -103,6 +87,10 @@ export class Actor {
     this.#pump();
   }
 
+  /**
+   * Request/reply. Rejects with `timeout` when no reply came in `timeoutMs` (a call that had not started is
+   * dropped), `service_crashed` when its handler crashed (calls are not retried), `unavailable` when stopping.
+   */
   call(message: Json, opts: { timeoutMs: number }): Promise<Json> {
     const refused = this.#refusal();
     if (refused !== null) return Promise.reject(refused);
@@ -117,6 +105,10 @@ export class Actor {
     });
   }
 
+  /**
+   * Resolves once handled. A cast that crashes the incarnation goes back to the head of the mailbox for the next
+   * one; after maxCastAttempts crashes it rejects with `service_crashed` and `details.dead_letter: true`.
+   */
   cast(message: Json): Promise<void> {
     const refused = this.#refusal();
     if (refused !== null) return Promise.reject(refused);
@@ -126,30 +118,47 @@ export class Actor {
     });
   }
 
+  /** Queues a message for handleInfo (timers, monitor notices); dropped once the actor stops. */
   info(message: Json): void {
     if (this.#phase !== 'open') return;
     this.#enqueue('info', message, noop, noop);
     this.#pump();
   }
 
+  /**
+   * Delivers `message` to handleInfo after `ms`. Timers are volatile: a crash or stop cancels them all.
+   * @throws `limit_exceeded` beyond maxTimers; `invalid_request` on a bad delay; `unavailable` when stopping.
+   */
   setTimer(ms: number, message: Json): string {
     const refused = this.#refusal();
     if (refused !== null) throw refused;
     return this.#timers.set(ms, message, `Service '${this.#service}' of tenant '${this.#tenant}'`);
   }
 
+  /** Cancels a timer; false when it already fired, was cleared or never existed. */
   cancelTimer(id: string): boolean {
     return this.#timers.cancel(id);
   }
 
+  /**
+   * Stops for good: rejects queued messages with `unavailable`, lets the in-flight message finish and runs
+   * terminate (both within timeoutMs) unless `force`, disposes the incarnation and reports onExit once.
+   * Resolves 'normal' when terminate completed (or there was no incarnation), 'forced' otherwise.
+   */
   stop(opts: ActorStopOptions = {}): Promise<'normal' | 'forced'> {
+    let o;
+    try {
+      o = resolveActorStopOptions(opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (this.#stopping !== null) return this.#stopping;
     if (this.#phase !== 'open') return Promise.resolve('normal');
-    const timeoutMs = opts.timeoutMs ?? 5000;
-    this.#stopping = this.#stop(opts.force === true, Math.max(0, timeoutMs), opts.reason ?? 'normal');
+    this.#stopping = this.#stop(o.force, o.timeoutMs, o.reason);
     return this.#stopping;
   }
 
+  /** The owner gave up (no restart): rejects everything queued and in flight with `error`; no onExit. */
   close(error: SoloError): void {
     if (this.#phase === 'closed' || this.#phase === 'stopped') return;
     if (this.#phase === 'open') this.#phase = 'closed';
@@ -230,15 +239,7 @@ export class Actor {
       env.slot = this.#mailbox.unshift(env);
       return;
     }
-    const reason = crashReasonOf(error) ?? error.code;
-    this.#reject(
-      env,
-      new SoloError(
-        'service_crashed',
-        `A cast to service '${this.#service}' of tenant '${this.#tenant}' crashed it ${env.attempts} times and was dead-lettered (${reason}): ${error.message}`,
-        { details: { dead_letter: true, attempts: env.attempts, reason, error: error.details?.['error'] ?? error.message } },
-      ),
-    );
+    this.#reject(env, deadLettered({ tenant: this.#tenant, service: this.#service }, env.attempts, error));
   }
 
   #expire(env: Envelope, timeoutMs: number): void {
@@ -267,10 +268,10 @@ export class Actor {
       mode = 'forced';
       if (!force) {
         const deadline = performance.now() + timeoutMs;
-        const drained = await within(this.#whenIdle(), timeoutMs);
+        const drained = await settlesWithin(this.#whenIdle(), timeoutMs);
         const leftMs = deadline - performance.now();
         if (drained && !inst.disposed && leftMs > 0) {
-          const ok = await within(inst.terminate(reason), leftMs);
+          const ok = await settlesWithin(inst.terminate(reason), leftMs);
           if (ok && !inst.disposed) mode = 'normal';
         }
       }
@@ -318,21 +319,4 @@ export class Actor {
   #unavailable(): SoloError {
     return new SoloError('unavailable', `Service '${this.#service}' of tenant '${this.#tenant}' is stopping or stopped; the message was not handled. Retry once it runs again.`);
   }
-}
-
-/** True when `work` settles (either way) within `ms`; false when the deadline passes first. */
-function within(work: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    work.then(
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-    );
-  });
 }

@@ -65,12 +65,28 @@ export {
    */
   Actor,
 } from './actor.ts';
+export {
+  /**
+   * Validates {@link ActorOptions} (the Actor constructor calls it).
+   * @throws `invalid_request` when maxCastAttempts or maxTimers is not a positive integer.
+   */
+  resolveActorOptions,
+  /**
+   * Validates {@link ActorStopOptions} (`Actor.stop` calls it).
+   * @throws `invalid_request` on a negative timeoutMs or an unknown reason.
+   */
+  resolveActorStopOptions,
+} from './actor-options.ts';
 export type {
   /** Options of {@link Actor}: `maxCastAttempts` (@default 3), `maxTimers` (@default 1000), `onExit`. */
   ActorOptions,
+  /** {@link ActorOptions} with defaults applied. */
+  ResolvedActorOptions,
   /** Options of `Actor.stop`: `force` (@default false), `timeoutMs` (@default 5000), `reason` (@default 'normal'). */
   ActorStopOptions,
-} from './actor.ts';
+  /** {@link ActorStopOptions} with defaults applied. */
+  ResolvedActorStopOptions,
+} from './actor-options.ts';
 
 export {
   /**

@@ -39,3 +39,16 @@ export function crashReasonOf(err: unknown): CrashReason | null {
   const reason = err.details?.['reason'];
   return typeof reason === 'string' && (CRASH_REASONS as readonly string[]).includes(reason) ? (reason as CrashReason) : null;
 }
+
+/**
+ * The error a cast is rejected with once it crashed `attempts` incarnations: `service_crashed` with
+ * `details: { dead_letter: true, attempts, reason, error }`.
+ */
+export function deadLettered(site: Omit<CrashSite, 'phase'>, attempts: number, crash: SoloError): SoloError {
+  const reason = crashReasonOf(crash) ?? crash.code;
+  return new SoloError(
+    'service_crashed',
+    `A cast to service '${site.service}' of tenant '${site.tenant}' crashed it ${attempts} times and was dead-lettered (${reason}): ${crash.message}`,
+    { details: { dead_letter: true, attempts, reason, error: crash.details?.['error'] ?? crash.message } },
+  );
+}

@@ -1,12 +1,21 @@
 // Tests of IsolateSandbox against real isolates: ctx, state, the sync and async paths, limits and crashes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { waitFor } from '@solo/testkit';
 import { IsolateSandbox, compileService, startIncarnation } from '../src/index.ts';
 import { fixtureCode, fixtureSpec } from './fixtures.ts';
 import { RecordingHost } from './recording-host.ts';
 
 const sandbox = new IsolateSandbox();
-const crashed = (reason: string) => ({ code: 'service_crashed', details: { reason } });
+/** Validates a `service_crashed` error with the given reason (and, optionally, error text). */
+const crashed =
+  (reason: string, error?: string) =>
+  (err: { code?: unknown; details?: { reason?: unknown; error?: unknown } }): boolean => {
+    assert.equal(err.code, 'service_crashed');
+    assert.equal(err.details?.reason, reason);
+    if (error !== undefined) assert.equal(err.details?.error, error);
+    return true;
+  };
 
 describe('IsolateSandbox', () => {
   it('reports the shape of a module and keeps state across calls and casts', async () => {
@@ -81,7 +90,7 @@ describe('IsolateSandbox', () => {
 
   it('crashes with reason throw, disposes the isolate and keeps the node alive', async () => {
     const inst = await startIncarnation(sandbox, await fixtureSpec('crashy'), new RecordingHost(), null);
-    await assert.rejects(inst.handleCall('boom'), { code: 'service_crashed', details: { reason: 'throw', error: 'Error: boom requested' } });
+    await assert.rejects(inst.handleCall('boom'), crashed('throw', 'Error: boom requested'));
     assert.equal(inst.disposed, true);
     await assert.rejects(inst.handleCall('get'), crashed('disposed'));
   });
@@ -102,6 +111,30 @@ describe('IsolateSandbox', () => {
     assert.equal(spinner.disposed, true);
     assert.equal(await other.handleCall('get'), 1);
     other.dispose();
+  });
+
+  it('crashes with cpu_limit when an async handler spins after an await', async () => {
+    const host = new RecordingHost();
+    host.answer = async () => 1;
+    const inst = await startIncarnation(sandbox, await fixtureSpec('limits', { limits: { cpu_ms: 200 } }), host, null);
+    await assert.rejects(inst.handleCall('spin-after-await'), crashed('cpu_limit'));
+    assert.equal(inst.disposed, true);
+  });
+
+  it('never runs a continuation left behind by a handler that already returned', async () => {
+    const host = new RecordingHost();
+    let answered = 0;
+    host.answer = async () => {
+      answered += 1;
+      return 1;
+    };
+    const inst = await startIncarnation(sandbox, await fixtureSpec('limits', { limits: { cpu_ms: 200 } }), host, null);
+    assert.equal(await inst.handleCall('leak'), 'leaked');
+    await waitFor(() => answered === 1);
+    // Had the spinning continuation run, this call would block the host until the isolate's CPU limit.
+    assert.equal(await inst.handleCall('ping'), 'pong');
+    assert.equal(inst.disposed, false);
+    inst.dispose();
   });
 
   it('crashes with wall_limit when an async handler never settles', async () => {
@@ -153,7 +186,7 @@ describe('IsolateSandbox', () => {
   it('runs the code of a module only inside its isolate: no process, require or host objects', async () => {
     const code = (
       await compileService(
-        'export default { handleCall(m, s, ctx) { return { reply: [typeof process, typeof require, typeof globalThis.fetch, Object.keys(ctx).sort().join(",")], state: s }; } };',
+        'export default { handleCall(m, s, ctx) { return { reply: [typeof process, typeof globalThis.require, typeof globalThis.fetch, Object.keys(ctx).sort().join(",")], state: s }; } };',
         { filename: 'probe.js' },
       )
     ).code;
@@ -164,7 +197,7 @@ describe('IsolateSandbox', () => {
 
   it('crashes at spawn when top-level code throws', async () => {
     const code = (await compileService("throw new Error('top level');\nexport default { handleCall(m, s) { return { reply: m, state: s }; } };", { filename: 't.js' })).code;
-    await assert.rejects(sandbox.spawn({ ...(await fixtureSpec('counter')), code }, new RecordingHost()), { code: 'service_crashed', details: { reason: 'throw' } });
+    await assert.rejects(sandbox.spawn({ ...(await fixtureSpec('counter')), code }, new RecordingHost()), crashed('throw', 'top level'));
   });
 
   it('starts incarnations of the same code independently', async () => {

@@ -8,9 +8,13 @@ export function parseJsonArgument(text: string, what: string): Json {
     return JSON.parse(text) as Json;
   } catch (err) {
     const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-    throw new SoloError('invalid_request', `The ${what} '${shown}' is not valid JSON (${(err as Error).message}). Quote it for your shell, e.g. '{"op":"inc"}' or '"text"'.`, {
-      details: { field: what },
-    });
+    throw new SoloError(
+      'invalid_request',
+      `The ${what} '${shown}' is not valid JSON (${(err as Error).message}). Quote it for your shell, e.g. '{"op":"inc"}' or '"text"'.`,
+      {
+        details: { field: what },
+      },
+    );
   }
 }
 
@@ -22,16 +26,24 @@ export function parseIntegerOption(value: string | undefined, flag: string, min:
   if (value === undefined) return undefined;
   const n = /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min) {
-    throw new SoloError('invalid_request', `${flag} must be an integer of at least ${min}, got '${value}'.`, { details: { field: flag } });
+    throw new SoloError('invalid_request', `${flag} must be an integer of at least ${min}, got '${value}'.`, {
+      details: { field: flag },
+    });
   }
   return n;
 }
 
 /** Checks that `value` is one of `allowed`. @throws `invalid_request` listing the allowed values */
-export function parseChoice<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
+export function parseChoice<T extends string>(
+  value: string | undefined,
+  flag: string,
+  allowed: readonly T[],
+): T | undefined {
   if (value === undefined) return undefined;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new SoloError('invalid_request', `${flag} '${value}' is not one of: ${allowed.join(', ')}.`, { details: { field: flag } });
+  throw new SoloError('invalid_request', `${flag} '${value}' is not one of: ${allowed.join(', ')}.`, {
+    details: { field: flag },
+  });
 }
 
 /**
@@ -41,9 +53,13 @@ export function parseChoice<T extends string>(value: string | undefined, flag: s
 export function parsePageLimit(value: string | undefined, opts: { follow: boolean }): number | undefined {
   const limit = parseIntegerOption(value, '--limit', 1);
   if (limit !== undefined && opts.follow) {
-    throw new SoloError('invalid_request', '--limit does not apply with --follow, which runs until Ctrl-C. Use --since-seq to choose where the tail starts.', {
-      details: { field: '--limit' },
-    });
+    throw new SoloError(
+      'invalid_request',
+      '--limit does not apply with --follow, which runs until Ctrl-C. Use --since-seq to choose where the tail starts.',
+      {
+        details: { field: '--limit' },
+      },
+    );
   }
   return limit;
 }

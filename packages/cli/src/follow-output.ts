@@ -5,7 +5,12 @@ import { onInterrupt } from './interrupt.ts';
 import type { Output } from './output.ts';
 
 /** Prints each item of `follow` (NDJSON with --json) until a signal stops it or the connection ends. */
-export async function printFollow<T>(ctx: CliContext, follow: Follow<T>, out: Output, human: (item: T) => string): Promise<void> {
+export async function printFollow<T>(
+  ctx: CliContext,
+  follow: Follow<T>,
+  out: Output,
+  human: (item: T) => string,
+): Promise<void> {
   const off = onInterrupt(ctx, () => {
     // stop() never rejects; it ends the loop below once the node has been told.
     void follow.stop();

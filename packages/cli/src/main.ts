@@ -20,5 +20,7 @@ const ctx: CliContext = {
 
 const code = await runCli(process.argv.slice(2), ctx);
 // Writes to a pipe are asynchronous: wait until both streams flushed, or exit() would cut the output short.
-await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
+await Promise.all(
+  [process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))),
+);
 process.exit(code);

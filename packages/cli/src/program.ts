@@ -41,7 +41,10 @@ export function createProgram(run: CliRun): Command {
     })
     .configureHelp({ showGlobalOptions: true })
     .option('--tenant <id>', `tenant to act for (env SOLO_TENANT, default '${DEFAULT_TENANT}')`)
-    .option('--nats <url>', "NATS URL of a running node (env SOLO_NATS_URL; default: read from the data dir's node.json)")
+    .option(
+      '--nats <url>',
+      "NATS URL of a running node (env SOLO_NATS_URL; default: read from the data dir's node.json)",
+    )
     .option('--data-dir <dir>', `data directory of the local node (env SOLO_DATA_DIR, default ./${DEFAULT_DATA_DIR})`)
     .option('--token <token>', 'capability token sent with every request (env SOLO_TOKEN)')
     .option('--json', 'machine output: one JSON document per result (NDJSON with --follow); errors as {ok:false,error}')

@@ -32,7 +32,10 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     // Help that was asked for exits 0; help shown because no command was given (`solo` alone) is a usage error.
     if (HELP_CODES.has(err.code)) return err.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     const message = err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
-    const usage = new SoloError('invalid_request', `${message}. Run \`${helpTarget(program, argv)} --help\` for usage.`);
+    const usage = new SoloError(
+      'invalid_request',
+      `${message}. Run \`${helpTarget(program, argv)} --help\` for usage.`,
+    );
     new Output(ctx, { json: argv.includes('--json') }).error(usage);
     return EXIT_CODES.usage;
   }

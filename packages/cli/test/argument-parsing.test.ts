@@ -10,7 +10,10 @@ describe('parseJsonArgument', () => {
     assert.equal(parseJsonArgument('null', 'message'), null);
   });
   it('refuses text that is not JSON with invalid_request', () => {
-    assert.throws(() => parseJsonArgument('{op:inc}', 'message'), { code: 'invalid_request', details: { field: 'message' } });
+    assert.throws(() => parseJsonArgument('{op:inc}', 'message'), {
+      code: 'invalid_request',
+      details: { field: 'message' },
+    });
   });
 });
 
@@ -22,7 +25,10 @@ describe('parseIntegerOption', () => {
   });
   for (const bad of ['0', '-3', '1.5', 'ten', '', '1e3', '99999999999999999999']) {
     it(`refuses --limit ${JSON.stringify(bad)}`, () => {
-      assert.throws(() => parseIntegerOption(bad, '--limit', 1), { code: 'invalid_request', details: { field: '--limit' } });
+      assert.throws(() => parseIntegerOption(bad, '--limit', 1), {
+        code: 'invalid_request',
+        details: { field: '--limit' },
+      });
     });
   }
 });

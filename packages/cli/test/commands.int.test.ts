@@ -27,21 +27,33 @@ describe('client commands (fake peer)', () => {
   let dir: TempDir;
   let node: FakeNode;
   const tenant = uniqueName();
-  const solo = (args: string[], cwd?: string) => runCli(args, { env: { SOLO_NATS_URL: nats.url, SOLO_TENANT: tenant, SOLO_TOKEN: 'tok' }, cwd: cwd ?? dir.path });
+  const solo = (args: string[], cwd?: string) =>
+    runCli(args, { env: { SOLO_NATS_URL: nats.url, SOLO_TENANT: tenant, SOLO_TOKEN: 'tok' }, cwd: cwd ?? dir.path });
 
   before(async () => {
     nats = await startNatsServer();
     dir = createTempDir();
     mkdirSync(join(dir.path, 'svc'));
-    writeFileSync(join(dir.path, 'svc', 'Counter.ts'), 'export default { handleCall: (m, s) => ({ reply: s, state: s }) };');
+    writeFileSync(
+      join(dir.path, 'svc', 'Counter.ts'),
+      'export default { handleCall: (m, s) => ({ reply: s, state: s }) };',
+    );
     node = await startFakeNode(nats.url, tenant, (verb) => {
       switch (verb) {
         case 'deploy':
           return { ok: true, ...DEPLOY_REPLY };
         case 'list':
-          return { ok: true, services: [sampleStatus(), sampleStatus({ service_id: 'echo', status: 'crashed', restarts: 3 })], total: 2, next_offset: null };
+          return {
+            ok: true,
+            services: [sampleStatus(), sampleStatus({ service_id: 'echo', status: 'crashed', restarts: 3 })],
+            total: 2,
+            next_offset: null,
+          };
         case 'status':
-          return { ok: false, error: { code: 'not_found', message: "Service 'ghost' is not deployed for tenant 'x'." } };
+          return {
+            ok: false,
+            error: { code: 'not_found', message: "Service 'ghost' is not deployed for tenant 'x'." },
+          };
         case 'svc:counter':
           return { ok: true, reply: { count: 3 } };
         case 'call':
@@ -51,7 +63,11 @@ describe('client commands (fake peer)', () => {
         case 'kill':
           return { ok: true, service_id: 'counter', killed_at: '2025-01-01T00:00:00.000Z', mode: 'forced' };
         case 'events':
-          return { ok: true, events: [{ seq: 3, at: 'T', type: 'service_started', tenant, service_id: 'counter', data: {} }], next_seq: 4 };
+          return {
+            ok: true,
+            events: [{ seq: 3, at: 'T', type: 'service_started', tenant, service_id: 'counter', data: {} }],
+            next_seq: 4,
+          };
         default:
           return { ok: false, error: { code: 'invalid_request', message: `unexpected verb ${verb}` } };
       }
@@ -85,7 +101,12 @@ describe('client commands (fake peer)', () => {
   it('resolves the file from INIT_CWD when run as the pnpm `solo` script', async () => {
     const r = await runCli(['deploy', 'Counter.ts', '--service-id', 'c2', '--json'], {
       cwd: '/',
-      env: { SOLO_NATS_URL: nats.url, SOLO_TENANT: tenant, INIT_CWD: join(dir.path, 'svc'), npm_lifecycle_event: 'solo' },
+      env: {
+        SOLO_NATS_URL: nats.url,
+        SOLO_TENANT: tenant,
+        INIT_CWD: join(dir.path, 'svc'),
+        npm_lifecycle_event: 'solo',
+      },
     });
     assert.equal(r.code, 0, r.stderr);
     assert.equal((last('deploy')?.body as { service_id: string }).service_id, 'c2');

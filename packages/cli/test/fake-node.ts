@@ -2,7 +2,13 @@
 // so CLI tests can check what the CLI sends and how it prints replies. It is a peer on a real broker, not a mock.
 import { connect } from 'nats';
 import type { MsgHdrs, NatsConnection, Subscription } from 'nats';
-import { parseServiceSubject, parseTenantApiSubject, parseTenantId, serviceWildcard, tenantApiSubject } from '@solo/protocol';
+import {
+  parseServiceSubject,
+  parseTenantApiSubject,
+  parseTenantId,
+  serviceWildcard,
+  tenantApiSubject,
+} from '@solo/protocol';
 import type { WireReply } from '@solo/protocol';
 
 /** One request the peer received. */
@@ -35,7 +41,8 @@ export async function startFakeNode(url: string, tenant: string, answer: Answer)
   };
   const subs: Subscription[] = [
     nc.subscribe(tenantApiSubject(parseTenantId(tenant), '*'), {
-      callback: (_e, m) => handle(parseTenantApiSubject(m.subject)?.verb ?? '?', m.data, m.headers, (s) => m.respond(s)),
+      callback: (_e, m) =>
+        handle(parseTenantApiSubject(m.subject)?.verb ?? '?', m.data, m.headers, (s) => m.respond(s)),
     }),
     nc.subscribe(serviceWildcard(), {
       callback: (_e, m) => {

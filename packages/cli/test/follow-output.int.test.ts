@@ -48,12 +48,23 @@ describe('--follow', () => {
     const cli = startCli(['events', '--follow', '--service', 'counter', '--since-seq', '5'], { env: env() });
     const to = await waitFor(() => inbox, { timeoutMs: 15_000 });
     const nc = peer as NatsConnection;
-    assert.deepEqual(node.seen.find((s) => s.verb === 'events_follow')?.body, { service_id: 'counter', since_seq: 5, inbox: to });
+    assert.deepEqual(node.seen.find((s) => s.verb === 'events_follow')?.body, {
+      service_id: 'counter',
+      since_seq: 5,
+      inbox: to,
+    });
     publishItem(nc, to, { seq: 5, at: 'T', type: 'service_started', tenant, service_id: 'counter', data: {} });
     const hb = headers();
     hb.set(HEADERS.followHeartbeat, '1');
     await nc.request(to, new Uint8Array(0), { headers: hb, timeout: 5000 });
-    publishItem(nc, to, { seq: 6, at: 'T', type: 'service_crashed', tenant, service_id: 'counter', data: { reason: 'boom' } });
+    publishItem(nc, to, {
+      seq: 6,
+      at: 'T',
+      type: 'service_crashed',
+      tenant,
+      service_id: 'counter',
+      data: { reason: 'boom' },
+    });
     await cli.waitForStdout(/^6 T service_crashed/m);
     cli.signal('SIGINT');
     const r = await cli.exited;
@@ -73,13 +84,20 @@ describe('--follow', () => {
     cli.signal('SIGTERM');
     const r = await cli.exited;
     assert.equal(r.code, 0, r.stderr);
-    const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number });
+    const docs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number });
     assert.deepEqual(
       docs.map((d) => d.seq),
       [1, 2],
     );
-    assert.deepEqual(node.seen.find((s) => s.verb === 'follow_stop' && (s.body as { follow_id: string }).follow_id === 'logs_follow-1')?.body, {
-      follow_id: 'logs_follow-1',
-    });
+    assert.deepEqual(
+      node.seen.find((s) => s.verb === 'follow_stop' && (s.body as { follow_id: string }).follow_id === 'logs_follow-1')
+        ?.body,
+      {
+        follow_id: 'logs_follow-1',
+      },
+    );
   });
 });

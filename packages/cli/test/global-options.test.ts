@@ -18,9 +18,19 @@ describe('resolveGlobalOptions', () => {
   it('reads SOLO_* variables, and flags override them', () => {
     const env = { SOLO_TENANT: 'acme', SOLO_NATS_URL: 'nats://a:1', SOLO_DATA_DIR: 'data', SOLO_TOKEN: 't1' };
     const fromEnv = resolveGlobalOptions({}, env, '/w');
-    assert.deepEqual([fromEnv.tenant, fromEnv.natsUrl, fromEnv.dataDir, fromEnv.token], ['acme', 'nats://a:1', '/w/data', 't1']);
-    const fromFlags = resolveGlobalOptions({ tenant: 'beta', nats: 'nats://b:2', dataDir: '/abs', token: 't2', json: true }, env, '/w');
-    assert.deepEqual([fromFlags.tenant, fromFlags.natsUrl, fromFlags.dataDir, fromFlags.token, fromFlags.json], ['beta', 'nats://b:2', '/abs', 't2', true]);
+    assert.deepEqual(
+      [fromEnv.tenant, fromEnv.natsUrl, fromEnv.dataDir, fromEnv.token],
+      ['acme', 'nats://a:1', '/w/data', 't1'],
+    );
+    const fromFlags = resolveGlobalOptions(
+      { tenant: 'beta', nats: 'nats://b:2', dataDir: '/abs', token: 't2', json: true },
+      env,
+      '/w',
+    );
+    assert.deepEqual(
+      [fromFlags.tenant, fromFlags.natsUrl, fromFlags.dataDir, fromFlags.token, fromFlags.json],
+      ['beta', 'nats://b:2', '/abs', 't2', true],
+    );
   });
 
   it('refuses an invalid tenant with invalid_request', () => {

@@ -24,7 +24,15 @@ describe('finding the node', () => {
 
   const writeNodeJson = (dataDir: string, pid: number, natsUrl: string): void => {
     mkdirSync(dataDir, { recursive: true });
-    const info = { node_id: 'n1', nats_url: natsUrl, data_dir: dataDir, pid, nats_pid: null, embedded_nats: false, started_at: new Date().toISOString() };
+    const info = {
+      node_id: 'n1',
+      nats_url: natsUrl,
+      data_dir: dataDir,
+      pid,
+      nats_pid: null,
+      embedded_nats: false,
+      started_at: new Date().toISOString(),
+    };
     writeFileSync(join(dataDir, 'node.json'), JSON.stringify(info));
   };
 
@@ -40,7 +48,10 @@ describe('finding the node', () => {
     const r = await runCli(['health', '--json', '--data-dir', join(dir.path, 'none')]);
     assert.equal(r.code, 1);
     const doc = JSON.parse(r.stdout) as { ok: boolean; error: { code: string; details: { data_dir: string } } };
-    assert.deepEqual([doc.ok, doc.error.code, doc.error.details.data_dir], [false, 'unavailable', join(dir.path, 'none')]);
+    assert.deepEqual(
+      [doc.ok, doc.error.code, doc.error.details.data_dir],
+      [false, 'unavailable', join(dir.path, 'none')],
+    );
   });
 
   it('ignores a node.json left behind by a dead node', async () => {
@@ -56,7 +67,14 @@ describe('finding the node', () => {
     const dataDir = join(dir.path, 'live');
     // The test process stands in for the node's pid: it is alive, which is all readNodeInfo checks.
     writeNodeJson(dataDir, process.pid, nats.url);
-    const node = await startFakeNode(nats.url, tenant, () => ({ ok: true, status: 'ready', node_id: 'n1', version: '0.1.0', uptime_ms: 1000, services: { running: 0, failed: 0, restarting: 0, total: 0 } }));
+    const node = await startFakeNode(nats.url, tenant, () => ({
+      ok: true,
+      status: 'ready',
+      node_id: 'n1',
+      version: '0.1.0',
+      uptime_ms: 1000,
+      services: { running: 0, failed: 0, restarting: 0, total: 0 },
+    }));
     try {
       const r = await runCli(['health', '--tenant', tenant], { env: { SOLO_DATA_DIR: dataDir } });
       assert.equal(r.code, 0, r.stderr);

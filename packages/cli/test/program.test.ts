@@ -5,7 +5,7 @@ import { killLeftoverClis, runCli } from './run-cli.ts';
 
 const COMMANDS = ['up', 'deploy', 'call', 'cast', 'ls', 'status', 'events', 'logs', 'kill', 'health'];
 
-describe('solo --help', () => {
+describe('solo --help', { concurrency: true }, () => {
   after(killLeftoverClis);
 
   it('lists every command', async () => {
@@ -19,7 +19,8 @@ describe('solo --help', () => {
     for (const { c, r } of results) {
       assert.equal(r.code, 0, `${c}: ${r.stderr}`);
       assert.match(r.stdout, new RegExp(`^Usage: solo ${c}`, 'm'), c);
-      for (const flag of ['--tenant', '--nats', '--data-dir', '--token', '--json']) assert.ok(r.stdout.includes(flag), `${c} --help lacks ${flag}`);
+      for (const flag of ['--tenant', '--nats', '--data-dir', '--token', '--json'])
+        assert.ok(r.stdout.includes(flag), `${c} --help lacks ${flag}`);
       assert.equal(r.stderr, '', c);
     }
   });

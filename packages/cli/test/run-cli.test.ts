@@ -8,7 +8,7 @@ import { createTempDir } from '@solo/testkit';
 import type { TempDir } from '@solo/testkit';
 import { killLeftoverClis, runCli } from './run-cli.ts';
 
-describe('usage errors', () => {
+describe('usage errors', { concurrency: 6 }, () => {
   let dir: TempDir;
   // An empty data dir: had a usage error got as far as connecting, the test would see `unavailable` instead.
   const env = (): Record<string, string> => ({ SOLO_DATA_DIR: join(dir.path, 'data') });

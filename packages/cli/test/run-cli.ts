@@ -43,7 +43,14 @@ const live = new Set<ChildProcess>();
 function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || k.startsWith('SOLO_') || k === 'INIT_CWD' || k === 'npm_lifecycle_event' || k === 'NODE_OPTIONS') continue;
+    if (
+      v === undefined ||
+      k.startsWith('SOLO_') ||
+      k === 'INIT_CWD' ||
+      k === 'npm_lifecycle_event' ||
+      k === 'NODE_OPTIONS'
+    )
+      continue;
     env[k] = v;
   }
   return { ...env, ...extra };
@@ -51,7 +58,11 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
 
 /** Starts `solo <args>` and returns at once. */
 export function startCli(args: readonly string[], opts: CliRunOptions = {}): RunningCli {
-  const child = spawn(SOLO_BIN, [...args], { cwd: opts.cwd ?? process.cwd(), env: cleanEnv(opts.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(SOLO_BIN, [...args], {
+    cwd: opts.cwd ?? process.cwd(),
+    env: cleanEnv(opts.env ?? {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (child.pid === undefined) throw new Error(`could not spawn ${SOLO_BIN}`);
   live.add(child);
   let stdout = '';
@@ -71,7 +82,10 @@ export function startCli(args: readonly string[], opts: CliRunOptions = {}): Run
     stdout: () => stdout,
     stderr: () => stderr,
     waitForStdout: async (pattern, timeoutMs = 15_000) => {
-      await waitFor(() => pattern.test(stdout), { timeoutMs, message: `stdout never matched ${pattern}; stdout=${stdout} stderr=${stderr}` });
+      await waitFor(() => pattern.test(stdout), {
+        timeoutMs,
+        message: `stdout never matched ${pattern}; stdout=${stdout} stderr=${stderr}`,
+      });
     },
     signal: (sig) => {
       child.kill(sig);

@@ -6,7 +6,10 @@ import { sampleStatus } from './sample-status.ts';
 
 describe('formatServiceTable', () => {
   it('shows memory and uptime for people, and - when the service never started', () => {
-    const text = formatServiceTable([sampleStatus(), sampleStatus({ service_id: 'idle', status: 'stopped', started_at: null, code_version: null })]);
+    const text = formatServiceTable([
+      sampleStatus(),
+      sampleStatus({ service_id: 'idle', status: 'stopped', started_at: null, code_version: null }),
+    ]);
     const lines = text.split('\n');
     assert.match(lines[0] ?? '', /^SERVICE\s+STATUS\s+VERSION\s+MEMORY\s+MAILBOX\s+UPTIME\s+RESTARTS$/);
     assert.match(lines[1] ?? '', /^counter\s+running\s+2 \(1\.2\.0\)\s+3\.0 MiB\s+4\s+5m12s\s+1$/);
@@ -16,7 +19,9 @@ describe('formatServiceTable', () => {
 
 describe('formatServiceStatus', () => {
   it('includes the last crash', () => {
-    const text = formatServiceStatus(sampleStatus({ last_crash: { at: '2025-01-02T00:00:00.000Z', code: 'service_crashed', reason: 'boom' } }));
+    const text = formatServiceStatus(
+      sampleStatus({ last_crash: { at: '2025-01-02T00:00:00.000Z', code: 'service_crashed', reason: 'boom' } }),
+    );
     assert.match(text, /^last crash: +2025-01-02T00:00:00\.000Z service_crashed: boom$/m);
     assert.match(text, /^status: +running \(alive\)$/m);
   });

@@ -179,5 +179,9 @@ export const HEADERS = {
   token: 'Solo-Token',
   eventType: 'Solo-Event-Type',
   followHeartbeat: 'Solo-Follow-Heartbeat',
+  /** Set on the last message of a follow that the node ended (shutdown, stream gone); the body is a wire error or empty. */
+  followEnd: 'Solo-Follow-End',
+  /** Deadline of a service call through the NATS service subject, in ms (1–300000). @default 5000 */
+  timeoutMs: 'Solo-Timeout-Ms',
   streamSeq: 'Solo-Seq',
 } as const;

@@ -31,15 +31,21 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Validates the options of `connectSolo`. @throws `invalid_request` naming the offending option. */
 export function resolveClientOptions(opts: SoloClientOptions): ResolvedSoloClientOptions {
   if (typeof opts.natsUrl !== 'string' || opts.natsUrl.trim() === '') {
-    throw new SoloError('invalid_request', 'Option natsUrl is empty. Pass the NATS URL of a running Solo node, e.g. nats://127.0.0.1:4222 (see `solo up`).', {
-      details: { field: 'natsUrl' },
-    });
+    throw new SoloError(
+      'invalid_request',
+      'Option natsUrl is empty. Pass the NATS URL of a running Solo node, e.g. nats://127.0.0.1:4222 (see `solo up`).',
+      {
+        details: { field: 'natsUrl' },
+      },
+    );
   }
   const tenant = parseTenantId(opts.tenant);
   const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   checkTimeout(requestTimeoutMs, 'requestTimeoutMs');
   if (opts.token !== undefined && (typeof opts.token !== 'string' || opts.token === '')) {
-    throw new SoloError('invalid_request', 'Option token is empty. Pass a token issued by Solo, or omit the option.', { details: { field: 'token' } });
+    throw new SoloError('invalid_request', 'Option token is empty. Pass a token issued by Solo, or omit the option.', {
+      details: { field: 'token' },
+    });
   }
   return { natsUrl: opts.natsUrl.trim(), tenant, token: opts.token, requestTimeoutMs, name: opts.name ?? 'solo-sdk' };
 }
@@ -47,9 +53,13 @@ export function resolveClientOptions(opts: SoloClientOptions): ResolvedSoloClien
 /** Checks a caller-supplied deadline. @throws `invalid_request` unless it is a positive integer of ms. */
 export function checkTimeout(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new SoloError('invalid_request', `Option ${field} must be a positive integer number of milliseconds, got ${JSON.stringify(value) ?? String(value)}.`, {
-      details: { field },
-    });
+    throw new SoloError(
+      'invalid_request',
+      `Option ${field} must be a positive integer number of milliseconds, got ${JSON.stringify(value) ?? String(value)}.`,
+      {
+        details: { field },
+      },
+    );
   }
   return value;
 }

@@ -16,7 +16,15 @@ export { readNodeInfo, NODE_INFO_FILE } from './fs/node-info.ts';
 /** Errors: match on `code` with `isSoloError(err, 'not_found')`. */
 export { SoloError, isSoloError } from '@solo/protocol';
 /** The service contract: `import type { ServiceDefinition } from '@solo/sdk'` in a service module. */
-export type { ServiceDefinition, ServiceContext, Json, CallResult, CallOptions, ErrorCode, NodeInfo } from '@solo/protocol';
+export type {
+  ServiceDefinition,
+  ServiceContext,
+  Json,
+  CallResult,
+  CallOptions,
+  ErrorCode,
+  NodeInfo,
+} from '@solo/protocol';
 /** Wire types of the requests and replies, so a client needs only `@solo/sdk`. */
 export type {
   DeployRequest,

@@ -14,12 +14,19 @@ export function unwrapReply<T>(text: string): T {
   try {
     body = JSON.parse(text);
   } catch (err) {
-    throw new SoloError('internal', `The node sent a reply that is not JSON (${text.length} bytes). Check that the NATS URL points at a Solo node.`, {
-      cause: err,
-    });
+    throw new SoloError(
+      'internal',
+      `The node sent a reply that is not JSON (${text.length} bytes). Check that the NATS URL points at a Solo node.`,
+      {
+        cause: err,
+      },
+    );
   }
   if (!isRecord(body) || typeof body['ok'] !== 'boolean') {
-    throw new SoloError('internal', 'The node sent a reply without a boolean `ok` field. Check that the NATS URL points at a Solo node of a compatible version.');
+    throw new SoloError(
+      'internal',
+      'The node sent a reply without a boolean `ok` field. Check that the NATS URL points at a Solo node of a compatible version.',
+    );
   }
   if (body['ok'] === false) throw fromWireError(body['error']);
   const { ok: _ok, ...reply } = body;

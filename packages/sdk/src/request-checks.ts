@@ -7,13 +7,21 @@ import { checkTimeout } from './client-options.ts';
 export function checkDeployRequest(req: DeployRequest): DeployRequest {
   parseServiceId(req.service_id);
   if (typeof req.source !== 'string') {
-    throw new SoloError('invalid_request', `Deploy of '${req.service_id}' has no source: pass the module text as \`source\`.`, { details: { field: 'source' } });
+    throw new SoloError(
+      'invalid_request',
+      `Deploy of '${req.service_id}' has no source: pass the module text as \`source\`.`,
+      { details: { field: 'source' } },
+    );
   }
   const bytes = new TextEncoder().encode(req.source).byteLength;
   if (bytes > MAX_SOURCE_BYTES) {
-    throw new SoloError('limit_exceeded', `Source of '${req.service_id}' is ${bytes} bytes; the limit is ${MAX_SOURCE_BYTES}. Split the module or remove bundled data.`, {
-      details: { field: 'source', bytes, limit: MAX_SOURCE_BYTES },
-    });
+    throw new SoloError(
+      'limit_exceeded',
+      `Source of '${req.service_id}' is ${bytes} bytes; the limit is ${MAX_SOURCE_BYTES}. Split the module or remove bundled data.`,
+      {
+        details: { field: 'source', bytes, limit: MAX_SOURCE_BYTES },
+      },
+    );
   }
   return req;
 }

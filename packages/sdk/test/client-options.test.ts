@@ -7,7 +7,13 @@ import type { SoloClientOptions } from '../src/client-options.ts';
 describe('resolveClientOptions', () => {
   it('applies the documented defaults', () => {
     const r = resolveClientOptions({ natsUrl: ' nats://127.0.0.1:4222 ', tenant: 'acme' });
-    assert.deepEqual(r, { natsUrl: 'nats://127.0.0.1:4222', tenant: 'acme', token: undefined, requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS, name: 'solo-sdk' });
+    assert.deepEqual(r, {
+      natsUrl: 'nats://127.0.0.1:4222',
+      tenant: 'acme',
+      token: undefined,
+      requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+      name: 'solo-sdk',
+    });
   });
 
   const bad: Array<[string, SoloClientOptions, string]> = [
@@ -19,11 +25,14 @@ describe('resolveClientOptions', () => {
   ];
   for (const [name, opts, field] of bad) {
     it(`rejects ${name} with invalid_request`, () => {
-      assert.throws(() => resolveClientOptions(opts), (err: { code: string; details: { field: string } }) => {
-        assert.equal(err.code, 'invalid_request');
-        assert.equal(err.details.field, field);
-        return true;
-      });
+      assert.throws(
+        () => resolveClientOptions(opts),
+        (err: { code: string; details: { field: string } }) => {
+          assert.equal(err.code, 'invalid_request');
+          assert.equal(err.details.field, field);
+          return true;
+        },
+      );
     });
   }
 });

@@ -4,7 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, headers } from 'nats';
 import type { Msg, MsgHdrs, NatsConnection, Subscription } from 'nats';
-import { HEADERS, parseServiceId, parseTenantApiSubject, parseTenantId, serviceSubject, tenantApiSubject } from '@solo/protocol';
+import {
+  HEADERS,
+  parseServiceId,
+  parseTenantApiSubject,
+  parseTenantId,
+  serviceSubject,
+  tenantApiSubject,
+} from '@solo/protocol';
 import type { FollowRequest, SoloEvent, WireReply } from '@solo/protocol';
 import { freePort, startNatsServer, uniqueName, waitFor } from '@solo/testkit';
 import type { TestNatsServer } from '@solo/testkit';
@@ -41,7 +48,10 @@ describe('connectSolo (real nats-server, test peer)', () => {
   let nats: TestNatsServer;
   let peer: NatsConnection;
   const clients: SoloClient[] = [];
-  const open = async (tenant: string, extra: { token?: string; requestTimeoutMs?: number } = {}): Promise<SoloClient> => {
+  const open = async (
+    tenant: string,
+    extra: { token?: string; requestTimeoutMs?: number } = {},
+  ): Promise<SoloClient> => {
     const c = await connectSolo({ natsUrl: nats.url, tenant, ...extra });
     clients.push(c);
     return c;
@@ -84,14 +94,20 @@ describe('connectSolo (real nats-server, test peer)', () => {
 
   it('rejects with the wire error of the node, adding the correlation id', async () => {
     const tenant = uniqueName();
-    const { seen, sub } = servePeer(peer, tenant, () => ({ ok: false, error: { code: 'not_found', message: "Service 'ghost' is not deployed." } }));
+    const { seen, sub } = servePeer(peer, tenant, () => ({
+      ok: false,
+      error: { code: 'not_found', message: "Service 'ghost' is not deployed." },
+    }));
     const client = await open(tenant);
-    await assert.rejects(client.status('ghost'), (err: { code: string; message: string; details: Record<string, unknown> }) => {
-      assert.equal(err.code, 'not_found');
-      assert.equal(err.message, "Service 'ghost' is not deployed.");
-      assert.equal(err.details['correlation_id'], seen[0]?.headers?.get(HEADERS.correlationId));
-      return true;
-    });
+    await assert.rejects(
+      client.status('ghost'),
+      (err: { code: string; message: string; details: Record<string, unknown> }) => {
+        assert.equal(err.code, 'not_found');
+        assert.equal(err.message, "Service 'ghost' is not deployed.");
+        assert.equal(err.details['correlation_id'], seen[0]?.headers?.get(HEADERS.correlationId));
+        return true;
+      },
+    );
     assert.deepEqual(seen[0]?.body, { service_id: 'ghost' });
     sub.unsubscribe();
   });
@@ -140,7 +156,9 @@ describe('connectSolo (real nats-server, test peer)', () => {
 
   it('maps a malformed reply to internal', async () => {
     const tenant = uniqueName();
-    const sub = peer.subscribe(tenantApiSubject(parseTenantId(tenant), 'health'), { callback: (_e, m) => m.respond('not json') });
+    const sub = peer.subscribe(tenantApiSubject(parseTenantId(tenant), 'health'), {
+      callback: (_e, m) => m.respond('not json'),
+    });
     const client = await open(tenant);
     await assert.rejects(client.health(), { code: 'internal' });
     sub.unsubscribe();
@@ -148,7 +166,9 @@ describe('connectSolo (real nats-server, test peer)', () => {
 
   it('maps an unreachable NATS to unavailable', async () => {
     const port = await freePort();
-    await assert.rejects(connectSolo({ natsUrl: `nats://127.0.0.1:${port}`, tenant: 'acme', requestTimeoutMs: 1000 }), { code: 'unavailable' });
+    await assert.rejects(connectSolo({ natsUrl: `nats://127.0.0.1:${port}`, tenant: 'acme', requestTimeoutMs: 1000 }), {
+      code: 'unavailable',
+    });
   });
 
   it('calls a service on its service subject with the bare message', async () => {
@@ -271,7 +291,9 @@ describe('connectSolo (real nats-server, test peer)', () => {
 
   it('close stops open follows', async () => {
     const tenant = uniqueName();
-    const { seen, sub } = servePeer(peer, tenant, (verb) => (verb === 'events_follow' ? { ok: true, follow_id: 'f-3' } : { ok: true }));
+    const { seen, sub } = servePeer(peer, tenant, (verb) =>
+      verb === 'events_follow' ? { ok: true, follow_id: 'f-3' } : { ok: true },
+    );
     const client = await connectSolo({ natsUrl: nats.url, tenant });
     const tail = client.followEvents();
     const done = (async () => {

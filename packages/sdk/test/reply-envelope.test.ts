@@ -10,8 +10,16 @@ describe('unwrapReply', () => {
   });
 
   it('throws the wire error as a SoloError with its code, message and details', () => {
-    const text = JSON.stringify({ ok: false, error: { code: 'compile_error', message: 'bad', details: { line: 3, column: 4 } } });
-    assert.throws(() => unwrapReply(text), { name: 'SoloError', code: 'compile_error', message: 'bad', details: { line: 3, column: 4 } });
+    const text = JSON.stringify({
+      ok: false,
+      error: { code: 'compile_error', message: 'bad', details: { line: 3, column: 4 } },
+    });
+    assert.throws(() => unwrapReply(text), {
+      name: 'SoloError',
+      code: 'compile_error',
+      message: 'bad',
+      details: { line: 3, column: 4 },
+    });
   });
 
   it('maps an error with an unknown code to internal', () => {

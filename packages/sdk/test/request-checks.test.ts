@@ -8,7 +8,9 @@ describe('request checks', () => {
   for (const id of ['', 'Counter', 'a.b', 'a b', '-lead', 'x'.repeat(64), '*', '>']) {
     it(`rejects service id ${JSON.stringify(id)} with invalid_request`, () => {
       assert.throws(() => checkServiceId(id), { code: 'invalid_request' });
-      assert.throws(() => checkDeployRequest({ service_id: id, source: 'export default {}' }), { code: 'invalid_request' });
+      assert.throws(() => checkDeployRequest({ service_id: id, source: 'export default {}' }), {
+        code: 'invalid_request',
+      });
       assert.throws(() => checkKillRequest({ service_id: id }), { code: 'invalid_request' });
       assert.throws(() => checkServiceFilter({ service_id: id }), { code: 'invalid_request' });
     });
@@ -20,7 +22,9 @@ describe('request checks', () => {
   });
 
   it('rejects a source over MAX_SOURCE_BYTES with limit_exceeded', () => {
-    assert.throws(() => checkDeployRequest({ service_id: 'big', source: 'x'.repeat(MAX_SOURCE_BYTES + 1) }), { code: 'limit_exceeded' });
+    assert.throws(() => checkDeployRequest({ service_id: 'big', source: 'x'.repeat(MAX_SOURCE_BYTES + 1) }), {
+      code: 'limit_exceeded',
+    });
   });
 
   it('rejects a deploy without source and a kill with a bad timeout', () => {

@@ -89,8 +89,9 @@ export class HostBridge {
     ];
   }
 
-  // The result is always delivered after at least one await, so never while the crossing that made the
-  // request is still running: the sink decides then whether the handler that asked is still waiting.
+  // The host starts the request only after the crossing that made it has returned (kernel work, such as
+  // another actor's handler, never runs nested inside this isolate's crossing), and the result is delivered
+  // later still: the sink then decides whether the handler that asked is still waiting.
   #forward(token: number, run: () => Promise<Json | undefined>): void {
     const sink = this.#sink;
     if (sink === null) return;
@@ -98,6 +99,7 @@ export class HostBridge {
     void (async () => {
       let tagged: string;
       try {
+        await Promise.resolve();
         tagged = ok(await run());
       } catch (err) {
         tagged = fail(err);

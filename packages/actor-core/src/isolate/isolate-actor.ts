@@ -69,6 +69,8 @@ export class IsolateActor implements SandboxedActor, BridgeSink {
     this.#syncTimeoutReason = parts.limits.cpu_ms <= parts.limits.wall_ms ? 'cpu_limit' : 'wall_limit';
     this.#heapMaxAgeMs = parts.heapStatsMaxAgeMs;
     parts.bridge.attach(this);
+    // First sample now, while nothing runs in the isolate: heapBytes() never samples during a pending handler.
+    this.heapBytes();
   }
 
   get disposed(): boolean {

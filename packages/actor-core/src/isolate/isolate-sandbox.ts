@@ -1,7 +1,7 @@
 // The in-process ActorSandbox: one isolated-vm isolate per incarnation, with the service module loaded under
 // the runtime that builds ctx. Sandbox host processes will later run this same code out of the kernel's process.
 import ivm from 'isolated-vm';
-import { SoloError } from '@solo/protocol';
+import { SoloError, isSoloError } from '@solo/protocol';
 import type { ActorHost, ActorSandbox, SandboxedActor, ServiceShape, SpawnSpec } from '../sandbox.ts';
 import { serviceCrashed } from '../service-crash.ts';
 import { HostBridge } from './host-bridge.ts';
@@ -43,6 +43,24 @@ function rejected(spec: SpawnSpec, what: string): SoloError {
   );
 }
 
+// The shape comes out of the isolate, where the service may have patched the runtime's globals: rebuild it
+// from what is certain instead of trusting the parsed object.
+function toShape(raw: unknown): ServiceShape {
+  const o = typeof raw === 'object' && raw !== null ? (raw as { handlers?: unknown; codeVersion?: unknown }) : {};
+  const h = typeof o.handlers === 'object' && o.handlers !== null ? (o.handlers as Record<string, unknown>) : {};
+  return {
+    handlers: {
+      init: h['init'] === true,
+      handleCall: h['handleCall'] === true,
+      handleCast: h['handleCast'] === true,
+      handleInfo: h['handleInfo'] === true,
+      codeChange: h['codeChange'] === true,
+      terminate: h['terminate'] === true,
+    },
+    codeVersion: typeof o.codeVersion === 'string' ? o.codeVersion : null,
+  };
+}
+
 /** Runs each incarnation in its own isolate inside this process. */
 export class IsolateSandbox implements ActorSandbox {
   readonly #opts: ResolvedIsolateSandboxOptions;
@@ -78,7 +96,8 @@ export class IsolateSandbox implements ActorSandbox {
       });
     } catch (err) {
       if (!isolate.isDisposed) isolate.dispose();
-      throw err;
+      if (isSoloError(err)) throw err;
+      throw new SoloError('internal', `The sandbox could not start service '${spec.service}' of tenant '${spec.tenant}'.`, { cause: err });
     }
   }
 
@@ -116,7 +135,7 @@ export class IsolateSandbox implements ActorSandbox {
       const failure = classifyIsolateFailure(err, { limits: spec.limits, timeoutReason: reason, disposedBy: null });
       throw serviceCrashed({ tenant: spec.tenant, service: spec.service, phase: 'module loading' }, failure.reason, failure.error);
     }
-    if (typeof tagged === 'string' && tagged[0] === 'o') return JSON.parse(tagged.slice(1)) as ServiceShape;
+    if (typeof tagged === 'string' && tagged[0] === 'o') return toShape(JSON.parse(tagged.slice(1)));
     throw rejected(spec, typeof tagged === 'string' ? tagged.slice(1) : 'could not be loaded');
   }
 }

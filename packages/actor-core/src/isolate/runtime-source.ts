@@ -18,7 +18,7 @@ const getProto = Object.getPrototypeOf, isArray = Array.isArray, objectProto = O
 const PromiseCtor = Promise, promiseThen = Promise.prototype.then, ErrorCtor = Error, TypeErrorCtor = TypeError;
 const MapCtor = Map, mapGet = Map.prototype.get, mapSet = Map.prototype.set, mapDelete = Map.prototype.delete;
 const StringCtor = String, slice = String.prototype.slice;
-const HANDLERS = ['init', 'handleCall', 'handleCast', 'handleInfo', 'codeChange', 'terminate'];
+const HANDLERS = freeze(['init', 'handleCall', 'handleCast', 'handleInfo', 'codeChange', 'terminate']);
 
 class NotJson extends ErrorCtor {}
 
@@ -160,7 +160,8 @@ function install(ns) {
     const d = ns === null || typeof ns !== 'object' ? undefined : ns.default;
     if (d === undefined) return 'rhas no default export';
     if (d === null || typeof d !== 'object') return 'rhas a default export that is ' + typeName(d) + ', not an object of handlers';
-    for (const name of HANDLERS) {
+    for (let i = 0; i < HANDLERS.length; i++) {
+      const name = HANDLERS[i];
       const f = d[name];
       if (f === undefined) continue;
       if (typeof f !== 'function') return 'rhas a handler ' + name + ' that is ' + typeName(f) + ', not a function';
@@ -169,7 +170,7 @@ function install(ns) {
     if (!fns.handleCall && !fns.handleCast && !fns.handleInfo) return 'rhas a default export with no handlers (handleCall, handleCast or handleInfo)';
     def = d;
     const handlers = {};
-    for (const name of HANDLERS) handlers[name] = typeof fns[name] === 'function';
+    for (let i = 0; i < HANDLERS.length; i++) handlers[HANDLERS[i]] = typeof fns[HANDLERS[i]] === 'function';
     return 'o' + stringify({ handlers, codeVersion: typeof d.version === 'string' ? d.version : null });
   } catch (e) {
     return 'rcould not be loaded: ' + describeError(e);

@@ -46,11 +46,19 @@ export function registerDeployCommand(program: Command, run: CliRun): void {
           const args = o.args === undefined ? undefined : parseJsonArgument(o.args, '--args value');
           const src = readSourceFile(g.baseDir, file);
           if (o.serviceId === undefined && !isValidId(src.stem)) {
-            throw new SoloError('invalid_request', `The file name '${src.filename}' does not make a valid service id ('${src.stem}'). Pass one with --service-id, e.g. --service-id my-service.`, {
-              details: { field: 'service_id' },
-            });
+            throw new SoloError(
+              'invalid_request',
+              `The file name '${src.filename}' does not make a valid service id ('${src.stem}'). Pass one with --service-id, e.g. --service-id my-service.`,
+              {
+                details: { field: 'service_id' },
+              },
+            );
           }
-          const req: DeployRequest = { service_id: parseServiceId(o.serviceId ?? src.stem), source: src.source, filename: src.filename };
+          const req: DeployRequest = {
+            service_id: parseServiceId(o.serviceId ?? src.stem),
+            source: src.source,
+            filename: src.filename,
+          };
           if (args !== undefined) req.args = args;
           if (limits !== undefined) req.limits = limits;
           return req;

@@ -53,9 +53,11 @@ export function registerEventsCommand(program: Command, run: CliRun): void {
               return;
             }
             const reply = await client.events(req);
-            if (out.json || reply.events.length > 0) out.result(reply, () => reply.events.map(formatEventLine).join('\n'));
+            if (out.json || reply.events.length > 0)
+              out.result(reply, () => reply.events.map(formatEventLine).join('\n'));
             if (reply.events.length === 0) out.note('No events match.');
-            else if (reply.next_seq !== null && reply.events.length >= (req.limit ?? NODE_DEFAULT_LIMIT)) out.note(`more: --since-seq ${reply.next_seq}`);
+            else if (reply.next_seq !== null && reply.events.length >= (req.limit ?? NODE_DEFAULT_LIMIT))
+              out.note(`more: --since-seq ${reply.next_seq}`);
           }),
       }),
     );

@@ -22,7 +22,10 @@ export function registerHealthCommand(program: Command, run: CliRun): void {
               ['node', h.node_id],
               ['version', h.version],
               ['uptime', formatDuration(h.uptime_ms)],
-              ['services', `${h.services.running} running, ${h.services.restarting} restarting, ${h.services.failed} failed, ${h.services.total} total`],
+              [
+                'services',
+                `${h.services.running} running, ${h.services.restarting} restarting, ${h.services.failed} failed, ${h.services.total} total`,
+              ],
             ]),
           );
         },

@@ -48,9 +48,11 @@ export function registerLogsCommand(program: Command, run: CliRun): void {
               return;
             }
             const reply = await client.logs(req);
-            if (out.json || reply.entries.length > 0) out.result(reply, () => reply.entries.map(formatLogLine).join('\n'));
+            if (out.json || reply.entries.length > 0)
+              out.result(reply, () => reply.entries.map(formatLogLine).join('\n'));
             if (reply.entries.length === 0) out.note('No log entries match.');
-            else if (reply.next_seq !== null && reply.entries.length >= (req.limit ?? NODE_DEFAULT_LIMIT)) out.note(`more: --since-seq ${reply.next_seq}`);
+            else if (reply.next_seq !== null && reply.entries.length >= (req.limit ?? NODE_DEFAULT_LIMIT))
+              out.note(`more: --since-seq ${reply.next_seq}`);
           }),
       }),
     );

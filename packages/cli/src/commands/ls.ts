@@ -37,11 +37,16 @@ export function registerLsCommand(program: Command, run: CliRun): void {
         run: async (req, g, out) => {
           const reply = await withClient(g, (client) => client.list(req));
           if (reply.services.length === 0 && (req.offset ?? 0) === 0) {
-            out.result(reply, () => `No services${req.status ? ` in state ${req.status}` : ''} for tenant '${g.tenant}'. Deploy one with \`solo deploy <file>\`.`);
+            out.result(
+              reply,
+              () =>
+                `No services${req.status ? ` in state ${req.status}` : ''} for tenant '${g.tenant}'. Deploy one with \`solo deploy <file>\`.`,
+            );
             return;
           }
           out.result(reply, () => formatServiceTable(reply.services));
-          if (reply.next_offset !== null) out.note(`${reply.services.length} of ${reply.total} shown; next page: --offset ${reply.next_offset}`);
+          if (reply.next_offset !== null)
+            out.note(`${reply.services.length} of ${reply.total} shown; next page: --offset ${reply.next_offset}`);
         },
       }),
     );

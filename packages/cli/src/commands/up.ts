@@ -7,7 +7,9 @@ import { onInterrupt } from '../interrupt.ts';
 import { renderFields } from '../text-layout.ts';
 
 function formatNodeInfo(info: NodeInfo): string {
-  const nats = info.embedded_nats ? `${info.nats_url} (embedded nats-server, pid ${info.nats_pid ?? '?'})` : `${info.nats_url} (external)`;
+  const nats = info.embedded_nats
+    ? `${info.nats_url} (embedded nats-server, pid ${info.nats_pid ?? '?'})`
+    : `${info.nats_url} (external)`;
   return renderFields([
     ['node', `${info.node_id} is up`],
     ['nats', nats],

@@ -23,9 +23,13 @@ export function readSourceFile(baseDir: string, file: string): SourceFile {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
-    throw new SoloError('invalid_request', `Cannot read service file '${file}' (${why}; resolved to ${path}). Pass the path of a .ts or .js module.`, {
-      details: { field: 'file', path },
-    });
+    throw new SoloError(
+      'invalid_request',
+      `Cannot read service file '${file}' (${why}; resolved to ${path}). Pass the path of a .ts or .js module.`,
+      {
+        details: { field: 'file', path },
+      },
+    );
   }
   const filename = basename(path);
   return { path, filename, stem: basename(filename, extname(filename)).toLowerCase(), source };

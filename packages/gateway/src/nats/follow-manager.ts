@@ -2,7 +2,7 @@
 // client stops answering heartbeats (it went away) or asks to stop. No follow outlives its client.
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
-import { HEADERS, SoloError, type TenantId } from '@solo/protocol';
+import { HEADERS, SoloError, toWireError, type TenantId } from '@solo/protocol';
 import type { Kernel, KernelLogger } from '@solo/kernel';
 
 const enc = new TextEncoder();
@@ -19,6 +19,8 @@ interface LiveFollow {
   source: FollowSource;
   timer: NodeJS.Timeout;
   done: Promise<void>;
+  /** True once the client stopped answering heartbeats or asked to stop: no end marker is sent then. */
+  clientGone: boolean;
 }
 
 /** Options of {@link FollowManager}. */
@@ -57,6 +59,7 @@ export class FollowManager {
     const id = randomUUID();
     const { nc, log } = this.#o;
     const pump = async (): Promise<void> => {
+      let failure: unknown = null;
       try {
         for await (const item of source) {
           const h = natsHeaders();
@@ -64,9 +67,22 @@ export class FollowManager {
           nc.publish(req.inbox, enc.encode(JSON.stringify(item)), { headers: h });
         }
       } catch (err) {
+        failure = err;
         log.warn('follow ended with an error', { follow_id: id, error: String(err) });
       } finally {
+        const live = this.#live.get(id);
         this.#end(id);
+        // Tell a client that is still listening that the node ended the follow, so it does not wait forever.
+        if (live && !live.clientGone) {
+          const h = natsHeaders();
+          h.set(HEADERS.followEnd, '1');
+          const body = failure === null ? new Uint8Array(0) : enc.encode(JSON.stringify(toWireError(failure)));
+          try {
+            nc.publish(req.inbox, body, { headers: h });
+          } catch {
+            // The connection is closing: the client learns the end from its own connection.
+          }
+        }
       }
     };
     const timer = setInterval(() => {
@@ -74,11 +90,13 @@ export class FollowManager {
       h.set(HEADERS.followHeartbeat, '1');
       nc.request(req.inbox, new Uint8Array(0), { timeout: this.#o.heartbeatMs, headers: h }).catch(() => {
         // No responder or no answer in time: the client is gone.
+        const f = this.#live.get(id);
+        if (f) f.clientGone = true;
         void this.stop(tenant, id).catch(() => undefined);
       });
     }, this.#o.heartbeatMs);
     timer.unref();
-    const live: LiveFollow = { tenant, source, timer, done: Promise.resolve() };
+    const live: LiveFollow = { tenant, source, timer, done: Promise.resolve(), clientGone: false };
     this.#live.set(id, live);
     live.done = pump();
     return id;
@@ -88,15 +106,18 @@ export class FollowManager {
   async stop(tenant: TenantId, id: string): Promise<void> {
     const f = this.#live.get(id);
     if (!f || f.tenant !== tenant) throw new SoloError('not_found', `No live follow '${id}' for tenant '${tenant}'.`);
-    this.#end(id);
+    f.clientGone = true;
     await f.source.stop();
     await f.done;
   }
 
-  /** Stops every follow (node shutdown). */
+  /** Ends every follow because the node stops: clients get the end marker. */
   async stopAll(): Promise<void> {
-    const all = [...this.#live.entries()];
-    await Promise.allSettled(all.map(([id, f]) => this.stop(f.tenant, id)));
+    const all = [...this.#live.values()];
+    await Promise.allSettled(all.map(async (f) => {
+      await f.source.stop();
+      await f.done;
+    }));
   }
 
   #end(id: string): void {

@@ -36,7 +36,6 @@ import {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const TIMEOUT_HEADER = 'Solo-Timeout-Ms';
 
 /** Options of {@link startNatsDoor}. */
 export interface NatsDoorOptions {
@@ -154,7 +153,7 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
       const service = parseServiceId(parsed.service);
       const message = (decodeBody(msg) ?? null) as Json;
       authorizeRequest({ door: 'nats', tenant, verb: 'call', token: msg.headers?.get(HEADERS.token) || undefined });
-      const t = Number(msg.headers?.get(TIMEOUT_HEADER) || 5000);
+      const t = Number(msg.headers?.get(HEADERS.timeoutMs) || 5000);
       const timeoutMs = Number.isInteger(t) && t > 0 && t <= 300_000 ? t : 5000;
       const answer = await kernel.call(tenant, service, message, { timeoutMs });
       reply(msg, { ok: true, reply: answer });
@@ -180,6 +179,3 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
     },
   };
 }
-
-/** Header a caller sets to bound a service call through the NATS door (ms). */
-export const SERVICE_CALL_TIMEOUT_HEADER = TIMEOUT_HEADER;

@@ -44,7 +44,11 @@ export function readNodeInfo(dataDir: string): NodeInfo | null {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new SoloError('unavailable', `Cannot read ${path} (${(err as Error).message}). Check the permissions of the data dir.`, { cause: err });
+    throw new SoloError(
+      'unavailable',
+      `Cannot read ${path} (${(err as Error).message}). Check the permissions of the data dir.`,
+      { cause: err },
+    );
   }
   let info: unknown;
   try {
@@ -53,9 +57,13 @@ export function readNodeInfo(dataDir: string): NodeInfo | null {
     info = err;
   }
   if (!isNodeInfo(info)) {
-    throw new SoloError('unavailable', `${path} is not a valid node file. If no node runs on this data dir, delete it and run \`solo up\`.`, {
-      details: { path },
-    });
+    throw new SoloError(
+      'unavailable',
+      `${path} is not a valid node file. If no node runs on this data dir, delete it and run \`solo up\`.`,
+      {
+        details: { path },
+      },
+    );
   }
   return isAlive(info.pid) ? info : null;
 }

@@ -89,17 +89,14 @@ class NatsSoloClient implements SoloClient {
   async call(serviceId: string, message: Json, opts: CallOptions = {}): Promise<CallReply> {
     const service = checkServiceId(serviceId);
     const what = `Call to service '${service}'`;
-    // The node enforces the call's deadline and answers `timeout` itself; waiting a little longer here lets
-    // that precise answer arrive instead of a bare NATS timeout.
-    if (opts.timeoutMs === undefined) {
-      // Fast path: the service subject carries the bare message and the node applies the default deadline.
-      const timeoutMs = DEFAULT_CALL_TIMEOUT_MS + CALL_REPLY_MARGIN_MS;
-      return this.#request<CallReply>(serviceSubject(this.#opts.tenant, service), message, { timeoutMs, what });
-    }
-    // A custom deadline travels in the body of the `call` verb: the protocol names no header for it yet.
-    const timeoutMs = checkTimeout(opts.timeoutMs, 'timeoutMs');
-    const body = { service_id: service, message, timeout_ms: timeoutMs };
-    return this.#request(tenantApiSubject(this.#opts.tenant, 'call'), body, { timeoutMs: timeoutMs + CALL_REPLY_MARGIN_MS, what });
+    // The node enforces the call's deadline (header Solo-Timeout-Ms) and answers `timeout` itself; waiting a
+    // little longer here lets that precise answer arrive instead of a bare NATS timeout.
+    const timeoutMs = opts.timeoutMs === undefined ? DEFAULT_CALL_TIMEOUT_MS : checkTimeout(opts.timeoutMs, 'timeoutMs');
+    return this.#request<CallReply>(serviceSubject(this.#opts.tenant, service), message, {
+      timeoutMs: timeoutMs + CALL_REPLY_MARGIN_MS,
+      what,
+      extraHeaders: opts.timeoutMs === undefined ? undefined : { [HEADERS.timeoutMs]: String(timeoutMs) },
+    });
   }
 
   async cast(serviceId: string, message: Json): Promise<CastReply> {
@@ -140,24 +137,32 @@ class NatsSoloClient implements SoloClient {
     // on the same connection, in order.
     const sub = this.#nc.subscribe(inbox);
     const started = this.#api(verb, { ...req, inbox }).then((r) => r.follow_id);
-    const follow: NatsFollow<T> = new NatsFollow<T>(sub, {
-      started,
-      stopRemote: async (followId) => {
-        await this.#api('follow_stop', { follow_id: followId });
+    const follow: NatsFollow<T> = new NatsFollow<T>(
+      sub,
+      {
+        started,
+        stopRemote: async (followId) => {
+          await this.#api('follow_stop', { follow_id: followId });
+        },
+        onStopped: () => this.#follows.delete(follow as NatsFollow<unknown>),
       },
-      onStopped: () => this.#follows.delete(follow as NatsFollow<unknown>),
-    });
+      { natsUrl: this.#opts.natsUrl },
+    );
     this.#follows.add(follow as NatsFollow<unknown>);
     return follow;
   }
 
   #api<V extends keyof ApiVerbTypes>(verb: V, body: ApiVerbTypes[V]['request']): Promise<ApiVerbTypes[V]['reply']> {
-    return this.#request(tenantApiSubject(this.#opts.tenant, verb), body, { timeoutMs: this.#opts.requestTimeoutMs, what: `Request '${verb}'` });
+    return this.#request(tenantApiSubject(this.#opts.tenant, verb), body, {
+      timeoutMs: this.#opts.requestTimeoutMs,
+      what: `Request '${verb}'`,
+    });
   }
 
-  async #request<R>(subject: Subject, body: unknown, o: { timeoutMs: number; what: string }): Promise<R> {
+  async #request<R>(subject: Subject, body: unknown, o: { timeoutMs: number; what: string; extraHeaders?: Record<string, string> | undefined }): Promise<R> {
     const correlationId = randomUUID();
     const h = headers();
+    for (const [k, v] of Object.entries(o.extraHeaders ?? {})) h.set(k, v);
     h.set(HEADERS.correlationId, correlationId);
     if (this.#opts.token !== undefined) h.set(HEADERS.token, this.#opts.token);
     let text: string;

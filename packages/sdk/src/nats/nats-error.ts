@@ -18,13 +18,21 @@ function startHint(natsUrl: string): string {
 /** Maps a failure of `connect()`. */
 export function translateConnectError(err: unknown, natsUrl: string): SoloError {
   if (err instanceof NatsError && (err.isAuthError() || err.code === NatsCode.AuthorizationViolation)) {
-    return new SoloError('unauthorized', `NATS at ${natsUrl} refused the connection credentials (${err.message}). Check the token or NATS credentials.`, { cause: err });
+    return new SoloError(
+      'unauthorized',
+      `NATS at ${natsUrl} refused the connection credentials (${err.message}). Check the token or NATS credentials.`,
+      { cause: err },
+    );
   }
   const why = err instanceof Error ? err.message : String(err);
-  return new SoloError('unavailable', `Cannot connect to NATS at ${natsUrl} (${why}). No Solo node is reachable there. ${startHint(natsUrl)}`, {
-    cause: err,
-    details: { nats_url: natsUrl },
-  });
+  return new SoloError(
+    'unavailable',
+    `Cannot connect to NATS at ${natsUrl} (${why}). No Solo node is reachable there. ${startHint(natsUrl)}`,
+    {
+      cause: err,
+      details: { nats_url: natsUrl },
+    },
+  );
 }
 
 /** Maps a failure of a request on an open connection. */
@@ -35,30 +43,54 @@ export function translateRequestError(err: unknown, ctx: NatsFailureContext): So
   }
   switch (err.code) {
     case NatsCode.NoResponders:
-      return new SoloError('unavailable', `No Solo node answers on ${ctx.natsUrl} for tenant '${ctx.tenant}'. ${startHint(ctx.natsUrl)}`, {
-        cause: err,
-        details: { nats_url: ctx.natsUrl },
-      });
+      return new SoloError(
+        'unavailable',
+        `No Solo node answers on ${ctx.natsUrl} for tenant '${ctx.tenant}'. ${startHint(ctx.natsUrl)}`,
+        {
+          cause: err,
+          details: { nats_url: ctx.natsUrl },
+        },
+      );
     case NatsCode.Timeout:
-      return new SoloError('timeout', `${ctx.what} got no reply within ${ctx.timeoutMs} ms. The node may be overloaded or the handler slow: retry, or raise the timeout.`, {
-        cause: err,
-        details: { timeout_ms: ctx.timeoutMs },
-      });
+      return new SoloError(
+        'timeout',
+        `${ctx.what} got no reply within ${ctx.timeoutMs} ms. The node may be overloaded or the handler slow: retry, or raise the timeout.`,
+        {
+          cause: err,
+          details: { timeout_ms: ctx.timeoutMs },
+        },
+      );
     case NatsCode.MaxPayloadExceeded:
-      return new SoloError('limit_exceeded', `${ctx.what} is larger than the NATS server's max_payload. Send a smaller body.`, { cause: err });
+      return new SoloError(
+        'limit_exceeded',
+        `${ctx.what} is larger than the NATS server's max_payload. Send a smaller body.`,
+        { cause: err },
+      );
     case NatsCode.PermissionsViolation:
     case NatsCode.AuthorizationViolation:
-      return new SoloError('forbidden', `NATS does not allow this connection to reach tenant '${ctx.tenant}' (${err.message}). Use credentials of that tenant.`, {
-        cause: err,
-      });
+      return new SoloError(
+        'forbidden',
+        `NATS does not allow this connection to reach tenant '${ctx.tenant}' (${err.message}). Use credentials of that tenant.`,
+        {
+          cause: err,
+        },
+      );
     case NatsCode.ConnectionClosed:
     case NatsCode.ConnectionDraining:
-      return new SoloError('unavailable', `${ctx.what} was not sent: the connection to ${ctx.natsUrl} is closed. Open a new client with connectSolo().`, {
-        cause: err,
-      });
+      return new SoloError(
+        'unavailable',
+        `${ctx.what} was not sent: the connection to ${ctx.natsUrl} is closed. Open a new client with connectSolo().`,
+        {
+          cause: err,
+        },
+      );
     default:
-      return new SoloError('unavailable', `${ctx.what} failed on NATS at ${ctx.natsUrl} (${err.code}: ${err.message}). Retry once the node is reachable.`, {
-        cause: err,
-      });
+      return new SoloError(
+        'unavailable',
+        `${ctx.what} failed on NATS at ${ctx.natsUrl} (${err.code}: ${err.message}). Retry once the node is reachable.`,
+        {
+          cause: err,
+        },
+      );
   }
 }
