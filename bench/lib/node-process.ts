@@ -43,7 +43,7 @@ function tail(path: string, lines: number): string {
 export async function startNodeProcess(opts: { repoRoot: string; registry: ProcessRegistry; label: string; readyTimeoutMs?: number }): Promise<NodeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), `solo-bench-${opts.label}-`));
   const logPath = join(dataDir, 'node-stderr.log');
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', '/tmp/benchhook/register.mjs', '--import', 'tsx', 'packages/cli/src/main.ts', 'up', '--data-dir', dataDir, '--json'], {
+  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'packages/cli/src/main.ts', 'up', '--data-dir', dataDir, '--json'], {
     cwd: opts.repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_OPTIONS: '' },

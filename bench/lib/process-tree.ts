@@ -44,9 +44,23 @@ export function processTree(roots: readonly number[]): number[] {
   return [...seen];
 }
 
-/** Summed VmRSS in MiB of `roots` and their descendants, with the PIDs counted. */
-export function treeRssMiB(roots: readonly number[]): { rssMiB: number; pids: number[] } {
-  const pids = processTree(roots);
-  const kib = pids.reduce((sum, pid) => sum + rssKiB(pid), 0);
-  return { rssMiB: kib / 1024, pids };
+function commandName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
+}
+
+/** One process of a tree and its resident memory. */
+export interface ProcessRss {
+  pid: number;
+  name: string;
+  rssMiB: number;
+}
+
+/** Summed VmRSS in MiB of `roots` and their descendants, with each process counted. */
+export function treeRssMiB(roots: readonly number[]): { rssMiB: number; processes: ProcessRss[] } {
+  const processes = processTree(roots).map((pid) => ({ pid, name: commandName(pid), rssMiB: rssKiB(pid) / 1024 }));
+  return { rssMiB: processes.reduce((sum, p) => sum + p.rssMiB, 0), processes };
 }

@@ -24,18 +24,18 @@ function measures(ctx: SuiteContext): { rss: string; deploy: string; list: strin
 }
 
 /** Median of a few RSS readings after a settling pause, so a passing GC or flush does not decide the row. */
-async function settledRss(node: NodeProcess, ctx: SuiteContext): Promise<{ m: Measurement; pids: number }> {
+async function settledRss(node: NodeProcess, ctx: SuiteContext): Promise<{ m: Measurement; processes: string }> {
   await new Promise((r) => setTimeout(r, ctx.pick(3000, 200)));
   const readings: number[] = [];
-  let pids = 0;
+  let processes = '';
   for (let i = 0; i < ctx.pick(5, 1); i++) {
     if (i > 0) await new Promise((r) => setTimeout(r, 200));
     const t = treeRssMiB(node.rootPids());
     readings.push(t.rssMiB);
-    pids = t.pids.length;
+    processes = t.processes.map((p) => `${p.name} ${p.rssMiB.toFixed(0)}`).join(', ');
   }
   readings.sort((a, b) => a - b);
-  return { m: singleValue('MiB', readings[Math.floor(readings.length / 2)] as number, { samples: readings.length }), pids };
+  return { m: singleValue('MiB', readings[Math.floor(readings.length / 2)] as number, { samples: readings.length }), processes };
 }
 
 export const thousandServicesSuite: Suite = {
@@ -54,7 +54,7 @@ export const thousandServicesSuite: Suite = {
     const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT });
     try {
       const empty = await settledRss(node, ctx);
-      ctx.log(`node with 0 services: ${empty.m.value?.toFixed(0)} MiB over ${empty.pids} processes`);
+      ctx.log(`node with 0 services: ${empty.m.value?.toFixed(0)} MiB (${empty.processes})`);
 
       const source = counterSource(ctx.repoRoot);
       ctx.log(`deploying ${m.n} counters`);
@@ -72,7 +72,7 @@ export const thousandServicesSuite: Suite = {
         measure: m.rss,
         result: full.m,
         baseline: baselineRef('same node, 0 services', empty.m),
-        note: `${full.pids} processes; ${((added * 1024) / m.n).toFixed(0)} KiB per service above the empty node`,
+        note: `MiB by process with ${m.n} services: ${full.processes}; 0 services: ${empty.processes}; ${((added * 1024) / m.n).toFixed(0)} KiB per service above the empty node`,
       });
 
       const page = await client.list({ limit: m.n });
