@@ -35,11 +35,15 @@ function parseArgs(argv: readonly string[]): Args {
 
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 
+/** Set by SIGINT/SIGTERM: no suite or node starts after it. */
+const interrupted = new AbortController();
+
 async function runSuite(suite: Suite, shared: Omit<SuiteContext, 'startNode'>, registry: ProcessRegistry, quick: boolean): Promise<Row[]> {
   const nodes: NodeProcess[] = [];
   const ctx: SuiteContext = {
     ...shared,
     startNode: async (label) => {
+      if (interrupted.signal.aborted) throw new Error('interrupted: not starting a node');
       const node = await startNodeProcess({ repoRoot, registry, label: `${suite.name}-${label}` });
       nodes.push(node);
       return node;
@@ -58,7 +62,11 @@ async function runSuite(suite: Suite, shared: Omit<SuiteContext, 'startNode'>, r
     failure = err instanceof Error ? err.message : String(err);
     log(`${suite.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   } finally {
-    for (const node of nodes.reverse()) await node.stop().catch((err: unknown) => log(`stopping a node failed: ${String(err)}`));
+    for (const node of nodes.reverse()) {
+      const s0 = performance.now();
+      await node.stop().catch((err: unknown) => log(`stopping a node failed: ${String(err)}`));
+      log(`${suite.name}: node stopped (SIGTERM to gone) in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
+    }
   }
   log(`${suite.name} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   // The table keeps one line per note: the failure's lines are joined and cut to a readable length.
@@ -81,6 +89,7 @@ async function main(): Promise<number> {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
       log(`${sig}: stopping every started process`);
+      interrupted.abort();
       void registry.stopAll().finally(() => process.exit(130));
     });
   }
@@ -100,6 +109,7 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   try {
     for (const suite of suites) {
+      if (interrupted.signal.aborted) break;
       log(`suite ${suite.name}${args.quick ? ' (quick)' : ''}`);
       rows.push(...(await runSuite(suite, shared, registry, args.quick)));
     }

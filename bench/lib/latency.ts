@@ -20,6 +20,13 @@ export const QUICK_PLAN: LatencyPlan = { timeMs: 0, iterations: 3, warmupIterati
 
 /** Runs `fn` under tinybench and returns p50/p99 per operation. @throws the task's error */
 export async function tinybenchLatency(name: string, fn: () => unknown, plan: LatencyPlan): Promise<Measurement> {
+  const samples = await tinybenchSamples(name, fn, plan);
+  const meanMs = samples.reduce((sum, v) => sum + v, 0) / samples.length;
+  return latencyFromSamples(samples, { perSecond: 1000 / meanMs });
+}
+
+/** The latency samples (ms per operation) of one tinybench task. */
+async function tinybenchSamples(name: string, fn: () => unknown, plan: LatencyPlan): Promise<number[]> {
   const bench = new Bench({
     name,
     time: plan.timeMs,
@@ -35,8 +42,24 @@ export async function tinybenchLatency(name: string, fn: () => unknown, plan: La
   if (!result) throw new Error(`tinybench produced no result for '${name}'`);
   if (result.error) throw result.error;
   const ops = plan.opsPerRun ?? 1;
-  const samples = result.latency.samples.map((s) => s / ops);
-  return latencyFromSamples(samples, { perSecond: result.throughput.mean * ops });
+  return result.latency.samples.map((s) => s / ops);
+}
+
+/**
+ * Measures `a` and `b` in alternating rounds and pools each one's samples, so that both see the same
+ * background load: on a shared machine a ratio of two numbers taken seconds apart is mostly noise.
+ */
+export async function pairedLatency(a: { name: string; fn: () => unknown }, b: { name: string; fn: () => unknown }, plan: LatencyPlan & { rounds: number }): Promise<[Measurement, Measurement]> {
+  const per: LatencyPlan = { ...plan, timeMs: plan.timeMs / plan.rounds, iterations: Math.ceil(plan.iterations / plan.rounds) };
+  const pooled: [number[], number[]] = [[], []];
+  for (let round = 0; round < plan.rounds; round++) {
+    const warm = round === 0 ? per : { ...per, warmupIterations: 0 };
+    for (const [i, task] of [a, b].entries()) {
+      const m = await tinybenchSamples(task.name, task.fn, warm);
+      pooled[i]?.push(...m);
+    }
+  }
+  return [latencyFromSamples(pooled[0]), latencyFromSamples(pooled[1])];
 }
 
 /** Times `count` sequential calls of `fn(i)` with hrtime; each call is one sample. */

@@ -2,8 +2,8 @@
 // ids, call a running counter, and status. One node (started through the CLI) serves the whole suite.
 import { connectSolo } from '@solo/sdk';
 import { deployCounter, counterSource } from '../lib/counter-source.ts';
-import { QUICK_PLAN, tinybenchLatency } from '../lib/latency.ts';
-import type { Suite } from '../lib/suite.ts';
+import { QUICK_PLAN, pairedLatency, tinybenchLatency } from '../lib/latency.ts';
+import { baselineRef, type Suite } from '../lib/suite.ts';
 import { BASELINE, CALL_MESSAGE } from './baselines.ts';
 
 const M = {
@@ -43,11 +43,24 @@ export const nodeApiSuite: Suite = {
 
       await deployCounter(client, 'c-call', source);
       await client.call('c-call', CALL_MESSAGE);
-      const call = await tinybenchLatency(M.call, () => client.call('c-call', CALL_MESSAGE), ctx.pick({ timeMs: 3000, iterations: 1000, warmupIterations: 100 }, QUICK_PLAN));
-      emit({ measure: M.call, result: call, baseline: ctx.baseline(BASELINE.natsEcho) });
+      // Each row is measured in alternating rounds with the raw echo, so both see the same load; the echo
+      // of the baselines suite ran seconds earlier and is shown in its own row.
+      const raw = await ctx.rawNats();
+      const payload = new TextEncoder().encode(JSON.stringify(CALL_MESSAGE));
+      const echo = { name: 'raw NATS echo', fn: () => raw.echo(payload) };
+      const [call, callEcho] = await pairedLatency(
+        { name: M.call, fn: () => client.call('c-call', CALL_MESSAGE) },
+        echo,
+        ctx.pick({ timeMs: 4000, iterations: 2000, warmupIterations: 100, rounds: 5 }, { ...QUICK_PLAN, rounds: 1 }),
+      );
+      emit({ measure: M.call, result: call, baseline: baselineRef('raw NATS echo, paired', callEcho) });
 
-      const status = await tinybenchLatency(M.status, () => client.status('c-call'), ctx.pick({ timeMs: 2000, iterations: 1000, warmupIterations: 100 }, QUICK_PLAN));
-      emit({ measure: M.status, result: status, baseline: ctx.baseline(BASELINE.natsEcho) });
+      const [status, statusEcho] = await pairedLatency(
+        { name: M.status, fn: () => client.status('c-call') },
+        echo,
+        ctx.pick({ timeMs: 2000, iterations: 1000, warmupIterations: 100, rounds: 5 }, { ...QUICK_PLAN, rounds: 1 }),
+      );
+      emit({ measure: M.status, result: status, baseline: baselineRef('raw NATS echo, paired', statusEcho) });
     } finally {
       await client.close();
     }

@@ -56,7 +56,7 @@ describe('client commands (fake peer)', () => {
           };
         case 'svc:counter':
           return { ok: true, reply: { count: 3 } };
-        case 'call':
+        case 'svc:slow':
           return { ok: true, reply: 'slow pong' };
         case 'cast':
           return { ok: true, seq: 12 };
@@ -151,9 +151,10 @@ describe('client commands (fake peer)', () => {
   });
 
   it('passes --timeout-ms to the node with the call', async () => {
-    const r = await solo(['call', 'counter', '{}', '--timeout-ms', '20000']);
+    const r = await solo(['call', 'slow', '{}', '--timeout-ms', '20000']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(last('call')?.body, { service_id: 'counter', message: {}, timeout_ms: 20000 });
+    assert.deepEqual(last('svc:slow')?.body, {});
+    assert.equal(last('svc:slow')?.headers?.get(HEADERS.timeoutMs), '20000');
     assert.equal(r.stdout, '"slow pong"\n');
   });
 

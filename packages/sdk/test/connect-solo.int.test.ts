@@ -186,19 +186,24 @@ describe('connectSolo (real nats-server, test peer)', () => {
     sub.unsubscribe();
   });
 
-  it('sends a call with a custom deadline through the call verb, which carries timeout_ms', async () => {
+  it('sends a call with a custom deadline on the service subject, with the Solo-Timeout-Ms header', async () => {
     const tenant = uniqueName();
-    const { seen, sub } = servePeer(peer, tenant, () => ({ ok: true, reply: 'pong' }));
+    const seen: { subject: string; body: unknown; timeout: string | undefined }[] = [];
+    const sub = peer.subscribe(serviceSubject(parseTenantId(tenant), parseServiceId('pinger')), {
+      callback: (_err, msg) => {
+        seen.push({ subject: msg.subject, body: msg.json(), timeout: msg.headers?.get(HEADERS.timeoutMs) });
+        msg.respond(JSON.stringify({ ok: true, reply: 'pong' }));
+      },
+    });
     const client = await open(tenant);
     assert.deepEqual(await client.call('pinger', 'ping', { timeoutMs: 1234 }), { reply: 'pong' });
-    assert.deepEqual(seen[0]?.verb, 'call');
-    assert.deepEqual(seen[0]?.body, { service_id: 'pinger', message: 'ping', timeout_ms: 1234 });
+    assert.deepEqual(seen, [{ subject: `solo.t.${tenant}.svc.pinger`, body: 'ping', timeout: '1234' }]);
     sub.unsubscribe();
   });
 
   it('times out a call that gets no answer, shortly after its deadline', async () => {
     const tenant = uniqueName();
-    const { sub } = servePeer(peer, tenant, () => 'silent');
+    const sub = peer.subscribe(serviceSubject(parseTenantId(tenant), parseServiceId('slow')), { callback: () => undefined });
     const client = await open(tenant);
     await assert.rejects(client.call('slow', 1, { timeoutMs: 150 }), (err: { code: string; message: string }) => {
       assert.equal(err.code, 'timeout');
