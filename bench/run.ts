@@ -2,7 +2,7 @@
 // table; writes bench/results/latest.{json,md} (full) or quick.{json,md} (--quick). Exits 1 when a row has no number.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machineInfo } from './lib/machine.ts';
+import { currentLoad, machineInfo } from './lib/machine.ts';
 import { startNodeProcess, type NodeProcess } from './lib/node-process.ts';
 import { ProcessRegistry } from './lib/processes.ts';
 import { startRawNats, type RawNats } from './lib/raw-nats.ts';
@@ -84,6 +84,7 @@ async function runSuite(suite: Suite, shared: Omit<SuiteContext, 'startNode'>, r
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  const loadAtStart = currentLoad();
   const registry = new ProcessRegistry();
   process.once('exit', () => registry.killAllSync());
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -117,9 +118,9 @@ async function main(): Promise<number> {
     if (raw) await (await (raw as Promise<RawNats>).catch(() => null))?.stop();
     await registry.stopAll();
   }
-  const machine = machineInfo();
+  const machine = machineInfo({ loadAtStart });
   const mode = args.quick ? 'quick' : 'full';
-  process.stdout.write(`\n${renderText(rows)}\n\n${machine.nproc} × ${machine.cpuModel}, Node ${machine.node}, ${machine.natsServer}\n`);
+  process.stdout.write(`\n${renderText(rows)}\n\n${machine.nproc} × ${machine.cpuModel}, Node ${machine.node}, ${machine.natsServer}, load average ${loadAtStart} at the start\n`);
   writeResults(join(benchDir, 'results'), args.quick ? 'quick' : 'latest', { mode, machine, rows });
   const missing = rows.filter((r) => r.verdict === 'no number');
   if (missing.length > 0) log(`${missing.length} row(s) produced no number: ${missing.map((r) => r.measure).join('; ')}`);

@@ -1,6 +1,6 @@
 // An in-memory key-value store: `{"op":"put","key":k,"value":v}`, `{"op":"get","key":k}`,
 // `{"op":"delete","key":k}`, `{"op":"keys"}`.
-import type { Json, ServiceDefinition } from '@solo/sdk';
+import type { CallResult, Json, ServiceDefinition } from '@solo/sdk';
 
 type State = { data: Record<string, Json> };
 type Msg = { op?: string; key?: string; value?: Json };
@@ -10,7 +10,7 @@ export default {
   init() {
     return { data: {} };
   },
-  handleCall(msg, state) {
+  handleCall(msg, state): CallResult<State> {
     const m = (msg ?? {}) as Msg;
     switch (m.op) {
       case 'put': {

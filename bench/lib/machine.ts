@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism, release, totalmem, type } from 'node:os';
+import { availableParallelism, loadavg, release, totalmem, type } from 'node:os';
 import { natsServerBin } from '@solo/testkit';
 
 export interface MachineInfo {
@@ -14,6 +14,8 @@ export interface MachineInfo {
   natsServer: string;
   isolatedVm: string;
   os: string;
+  /** 1-minute load average when the run started: other work on the machine shows in the numbers. */
+  loadAtStart: number;
 }
 
 function cpuModel(): string {
@@ -39,8 +41,13 @@ function isolatedVmVersion(): string {
   return pkg.version ?? 'unknown';
 }
 
-/** Facts about this machine and toolchain, read now. */
-export function machineInfo(): MachineInfo {
+/** The 1-minute load average now. */
+export function currentLoad(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
+}
+
+/** Facts about this machine and toolchain, read now; `loadAtStart` from {@link currentLoad} at the start. */
+export function machineInfo(opts: { loadAtStart: number }): MachineInfo {
   return {
     at: new Date().toISOString(),
     nproc: availableParallelism(),
@@ -50,5 +57,6 @@ export function machineInfo(): MachineInfo {
     natsServer: natsServerVersion(),
     isolatedVm: isolatedVmVersion(),
     os: `${type()} ${release()}`,
+    loadAtStart: opts.loadAtStart,
   };
 }

@@ -29,6 +29,7 @@ export function formatMeasurement(m: Measurement | null): string {
   if (m.p99 !== null) parts.push(`p99 ${formatIn(m.unit, m.p99)}`);
   if (m.value !== null) parts.push(formatIn(m.unit, m.value));
   if (m.perSecond !== null && m.p50 === null) parts.push(formatRate(m.perSecond));
+  if (m.samples > 1) parts.push(`n=${m.samples}`);
   return parts.join(' · ') || '—';
 }
 
@@ -69,7 +70,7 @@ export function renderText(rows: readonly Row[]): string {
 export function renderMarkdown(rows: readonly Row[], machine: MachineInfo, mode: 'full' | 'quick'): string {
   const esc = (s: string): string => s.replaceAll('|', '\\|');
   const out = [
-    `Run ${machine.at} (${mode}) on ${machine.nproc} × ${machine.cpuModel}, ${machine.memGiB} GiB, Node ${machine.node}, ${machine.natsServer}, isolated-vm ${machine.isolatedVm}, ${machine.os}.`,
+    `Run ${machine.at} (${mode}) on ${machine.nproc} × ${machine.cpuModel}, ${machine.memGiB} GiB, Node ${machine.node}, ${machine.natsServer}, isolated-vm ${machine.isolatedVm}, ${machine.os}; load average ${machine.loadAtStart} at the start.`,
     '',
     `| ${HEADER.join(' | ')} |`,
     `|${HEADER.map(() => '---').join('|')}|`,

@@ -32,7 +32,7 @@ function parseLimits(o: DeployOptions): ServiceLimits | undefined {
 export function registerDeployCommand(program: Command, run: CliRun): void {
   program
     .command('deploy')
-    .description('deploy a service from a .ts or .js module (redeploying an id replaces its code)')
+    .description('deploy a service from a .ts or .js module (an id that is deployed is refused: kill it first)')
     .argument('<file>', 'path of the service module')
     .option('--service-id <id>', 'service id (default: the file name without extension, lower-cased)')
     .option('--memory-mb <n>', 'isolate heap limit in MiB (node default 32)')
