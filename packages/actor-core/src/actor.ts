@@ -48,7 +48,7 @@ export class Actor {
     this.#tenant = o.tenant;
     this.#service = o.service;
     this.#maxCastAttempts = o.maxCastAttempts;
-    this.#timers = new ActorTimers({ maxTimers: o.maxTimers, fire: (m) => this.info(m) });
+    this.#timers = new ActorTimers({ maxTimers: o.maxTimers, fire: (m) => void this.info(m) });
     this.#onExit = o.onExit;
   }
 
@@ -118,11 +118,18 @@ export class Actor {
     });
   }
 
-  /** Queues a message for handleInfo (timers, monitor notices); dropped once the actor stops. */
-  info(message: Json): void {
-    if (this.#phase !== 'open') return;
-    this.#enqueue('info', message, noop, noop);
-    this.#pump();
+  /**
+   * Queues a message for handleInfo (timers, monitor notices). Resolves once handled; rejects when its handler
+   * crashed or the actor stopped first. Callers that do not care (volatile timers) may ignore the result.
+   */
+  info(message: Json): Promise<void> {
+    if (this.#phase !== 'open') return Promise.reject(this.#refusal() ?? this.#unavailable());
+    const done = new Promise<void>((resolve, reject) => {
+      this.#enqueue('info', message, () => resolve(), reject);
+      this.#pump();
+    });
+    done.catch(noop); // a dropped notice is not an error for fire-and-forget callers
+    return done;
   }
 
   /**

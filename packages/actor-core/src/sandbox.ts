@@ -24,8 +24,11 @@ export interface ActorHost {
   call(target: string, message: Json, opts: { timeoutMs: number }): Promise<Json>;
   cast(target: string, message: Json): Promise<void>;
   emit(type: string, payload: Json | undefined): void;
-  /** Delivers `message` to this actor's `handleInfo` after `ms`; the actor cell implements timers. */
-  setTimer(ms: number, message: Json): string;
+  /**
+   * Delivers `message` to this actor's `handleInfo` after `ms`. Volatile timers (the default) live in the actor
+   * cell and die with it; `durable` ones are kept by the kernel across crashes and restarts of the node.
+   */
+  setTimer(ms: number, message: Json, opts: { durable: boolean }): string;
   cancelTimer(id: string): boolean;
 }
 

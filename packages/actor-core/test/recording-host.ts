@@ -25,7 +25,7 @@ export class RecordingHost implements ActorHost {
   emit(type: string, payload: Json | undefined): void {
     this.emits.push({ type, payload });
   }
-  setTimer(ms: number, message: Json): string {
+  setTimer(ms: number, message: Json, _opts?: { durable: boolean }): string {
     if (this.actor === null) throw new Error('no actor wired for timers');
     return this.actor.setTimer(ms, message);
   }

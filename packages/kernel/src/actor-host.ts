@@ -1,5 +1,5 @@
 // What a service's `ctx` reaches: the kernel's local paths for call/cast (never through NATS inside a node),
-// its log stream and event log, and the actor cell's timers.
+// its log stream and event log, and timers (volatile in the actor cell, durable in the kernel).
 import type { ActorHost } from '@solo/actor-core';
 import type { Json } from '@solo/protocol';
 import type { Kernel } from './kernel.ts';
@@ -14,7 +14,7 @@ export function createActorHost(kernel: Kernel, entry: ServiceEntry): ActorHost 
       await kernel.cast(entry.tenant, kernel.parseTarget(target), message, {});
     },
     emit: (type, payload) => kernel.emitFromService(entry, type, payload),
-    setTimer: (ms, message) => entry.actor.setTimer(ms, message),
-    cancelTimer: (id) => entry.actor.cancelTimer(id),
+    setTimer: (ms, message, opts) => kernel.setTimerFromService(entry, ms, message, opts),
+    cancelTimer: (id) => kernel.cancelTimerFromService(entry, id),
   };
 }

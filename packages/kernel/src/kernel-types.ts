@@ -1,5 +1,5 @@
 // Resolved inputs of the kernel's verbs: the doors validate wire requests and hand these over.
-import type { Json, ServiceId, ServiceLimits, ServiceStatusName } from '@solo/protocol';
+import type { Json, RestartType, ServiceId, ServiceLimits, ServiceStatusName } from '@solo/protocol';
 
 /** Facts about the request that caused an operation. */
 export interface RequestMeta {
@@ -13,6 +13,8 @@ export interface DeployInput {
   filename: string;
   args: Json;
   limits: ServiceLimits | undefined;
+  restart: RestartType;
+  durable: boolean;
 }
 
 /** A validated kill request. */

@@ -1,5 +1,5 @@
-// The kernel of one node: deploy, kill, status, list, call and cast routing. It reports facts to the
-// supervisor tree and carries out the actions the tree decides; every operation appends its event.
+// The kernel of one node: deploy, kill, status, list, call and cast routing, over a state that is a reducer of
+// the event log. It reports facts to the supervisor tree and carries out the actions the tree decides.
 import { randomUUID } from 'node:crypto';
 import { Actor, compileService, startIncarnation, type ActorSandbox, type SandboxedActor } from '@solo/actor-core';
 import {
@@ -11,7 +11,6 @@ import {
   type DeployReply,
   type EventInput,
   type EventsReply,
-  type EventType,
   type ExitReason,
   type HealthReply,
   type Json,
@@ -20,17 +19,20 @@ import {
   type LogsReply,
   type ServiceId,
   type ServiceStatus,
-  type ServiceStatusName,
   type TenantId,
 } from '@solo/protocol';
-import type { DeadLetters, EventLog, EventTail, LocalStore, LogTail, LogStream, MailboxConsumer, MailboxDelivery, MailboxStream } from '@solo/store';
+import type { DeadLetters, EventLog, EventTail, LocalStore, LogStream, LogTail, MailboxConsumer, MailboxDelivery, MailboxStream } from '@solo/store';
 import { createSupervisorTree, type SupervisorAction, type SupervisorTree } from '@solo/supervisor';
 import { createActorHost } from './actor-host.ts';
+import { DurableSupport } from './durable/durable-support.ts';
+import type { DeployInput, EventsQuery, KernelLogger, KillInput, ListQuery, LogsQuery, RequestMeta } from './kernel-types.ts';
+import { recoverKernelState, type RecoveryReport } from './recovery/recover.ts';
+import { writeCheckpoint } from './recovery/checkpoints.ts';
 import { resolveServiceLimits } from './resolve-limits.ts';
 import { serviceKey, toServiceStatus, type ServiceEntry } from './service-entry.ts';
-import type { DeployInput, EventsQuery, KernelLogger, KillInput, ListQuery, LogsQuery, RequestMeta } from './kernel-types.ts';
+import { applyEvent, createKernelState, recordKey, type KernelState, type ServiceRecord } from './state/kernel-state.ts';
 
-/** Options of {@link Kernel.start}. */
+/** Options of {@link Kernel.create}. */
 export interface KernelOptions {
   nodeId: string;
   events: EventLog;
@@ -41,6 +43,10 @@ export interface KernelOptions {
   sandbox: ActorSandbox;
   /** Version string reported by health. */
   version: string;
+  /** A checkpoint of the kernel state is written after this many events. @default 1000 */
+  checkpointEvery?: number;
+  /** How long a request that arrives during recovery waits for it before `unavailable`. @default 5000 */
+  recoveryWaitMs?: number;
   /** Wall clock. @default Date.now */
   now?: () => number;
   /** Where the kernel writes its own diagnostics. @default silent */
@@ -49,27 +55,38 @@ export interface KernelOptions {
 
 const DEFAULT_KILL_TIMEOUT_MS = 5000;
 
-/** The composition of one node's services: owns every actor cell and the supervisor tree. */
+/** The composition of one node's services: owns every actor cell, the kernel state and the supervisor tree. */
 export class Kernel {
   readonly #o: KernelOptions;
   readonly #now: () => number;
   readonly #log: KernelLogger;
   readonly #services = new Map<string, ServiceEntry>();
-  /** Keys with a deploy in flight, so two concurrent deploys of one id cannot both pass the existence check. */
-  readonly #deploying = new Set<string>();
+  /** Per-service chain of mutating operations (deploy, kill, …): one at a time per service id. */
+  readonly #locks = new Map<string, Promise<unknown>>();
   /** Incarnations spawned by deploy before its commit point, attached when the tree says `start`. */
   readonly #prepared = new Map<string, SandboxedActor>();
+  /** Starts in flight, so recovery can wait for them. */
+  readonly #starting = new Set<Promise<void>>();
   readonly #tree: SupervisorTree;
+  readonly #durable: DurableSupport;
   readonly #startedAtMs: number;
-  #deploySeq = 0;
+  #kstate: KernelState = createKernelState();
   #consumer: MailboxConsumer | null = null;
   #state: HealthReply['status'] = 'starting';
+  #ready: Promise<void>;
+  #markReady: () => void = () => {};
+  #appendsInFlight = 0;
+  #eventsSinceCheckpoint = 0;
+  #checkpointing: Promise<void> | null = null;
+  #lastRecovery: RecoveryReport | null = null;
 
   private constructor(o: KernelOptions) {
     this.#o = o;
     this.#now = o.now ?? Date.now;
     this.#log = o.log ?? { info: () => {}, warn: () => {}, error: () => {} };
     this.#startedAtMs = this.#now();
+    this.#ready = new Promise<void>((r) => (this.#markReady = r));
+    this.#durable = new DurableSupport({ local: o.local, now: this.#now, log: this.#log });
     this.#tree = createSupervisorTree({
       clock: { now: this.#now, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
       random: Math.random,
@@ -77,123 +94,158 @@ export class Kernel {
     });
   }
 
-  /** Creates the kernel and starts consuming this node's mailboxes. */
-  static async start(o: KernelOptions): Promise<Kernel> {
-    const k = new Kernel(o);
-    k.#consumer = await o.mailbox.consume(o.nodeId, (d) => k.#onMailboxDelivery(d), {
-      onBadMessage: (seq: number, subject: string) => k.#log.warn('dropped a mailbox message that is not JSON', { seq, subject }),
+  /** Creates a kernel that answers `health` (and makes other requests wait) until {@link start} has recovered. */
+  static create(o: KernelOptions): Kernel {
+    return new Kernel(o);
+  }
+
+  /**
+   * Recovers (newest valid checkpoint + replay of the log after it), reconciles and starts every service the
+   * log says should run, then starts consuming this node's mailboxes and accepts requests.
+   */
+  async start(): Promise<RecoveryReport> {
+    this.#state = 'recovering';
+    const report = await recoverKernelState({
+      events: this.#o.events,
+      local: this.#o.local,
+      now: this.#now,
+      append: (ev) => this.#appendQuietly(ev, {}),
+      restore: (state) => this.#restore(state),
     });
-    k.#state = 'ready';
-    return k;
+    this.#lastRecovery = report;
+    this.#consumer = await this.#o.mailbox.consume(this.#o.nodeId, (d) => this.#onMailboxDelivery(d), {
+      onBadMessage: (seq: number, subject: string) => this.#log.warn('dropped a mailbox message that is not JSON', { seq, subject }),
+      onError: (err) => this.#log.error('mailbox consumer error', { error: err.message }),
+    });
+    this.#state = 'ready';
+    this.#markReady();
+    return report;
   }
 
   get nodeId(): string {
     return this.#o.nodeId;
   }
 
+  /** The figures of the last recovery (counts and duration). */
+  get lastRecovery(): RecoveryReport | null {
+    return this.#lastRecovery;
+  }
+
+  /** A canonical copy of the kernel state (what a replay of the log rebuilds). */
+  stateSnapshot(): KernelState {
+    return JSON.parse(JSON.stringify(this.#kstate)) as KernelState;
+  }
+
   /** Compiles, checks, stores and starts a new service. Nothing is left behind when any step fails. */
   async deploy(tenant: TenantId, input: DeployInput, meta: RequestMeta): Promise<DeployReply> {
-    this.#assertAccepting();
-    const t0 = performance.now();
+    await this.#accepting();
     const key = serviceKey(tenant, input.service);
-    if (this.#services.has(key) || this.#deploying.has(key)) {
+    return this.#withLock(key, () => this.#deploy(tenant, key, input, meta));
+  }
+
+  async #deploy(tenant: TenantId, key: string, input: DeployInput, meta: RequestMeta): Promise<DeployReply> {
+    const t0 = performance.now();
+    if (this.#services.has(key)) {
       throw new SoloError(
         'already_exists',
         `Service '${input.service}' is already deployed for tenant '${tenant}'. Kill it first (\`solo kill ${input.service}\`) or deploy under another \`--service-id\`.`,
         { details: { service_id: input.service } },
       );
     }
-    this.#deploying.add(key);
     let incarnation: SandboxedActor | null = null;
     try {
       const limits = resolveServiceLimits(input.limits);
       const compiled = await compileService(input.source, { filename: input.filename });
-      const actor = new Actor({ tenant, service: input.service, onExit: (r) => this.#onActorExit(key, r) });
-      const entry: ServiceEntry = {
+      const actor = this.#newActor(key, tenant, input.service);
+      const draft: ServiceEntry = {
         tenant,
         service: input.service,
         key,
-        version: 1,
-        codeVersion: null,
-        artifactHash: compiled.hash,
+        record: undefined as unknown as ServiceRecord, // set from the kernel state once the event is applied
         code: compiled.code,
-        limits,
-        args: input.args,
-        deployedAt: new Date(this.#now()).toISOString(),
-        deploySeq: ++this.#deploySeq,
         status: 'starting',
         actor,
         startedAtMs: null,
         restarts: 0,
         lastCrash: null,
         lastHeapBytes: 0,
+        appliedSeq: 0,
       };
       // Spawning and running init before the commit point is what lets a module without handlers, or an
-      // init that throws, be refused without a trace in the log.
-      incarnation = await startIncarnation(this.#o.sandbox, this.#spawnSpec(entry), createActorHost(this, entry), input.args);
-      entry.codeVersion = incarnation.shape.codeVersion;
+      // init that throws, be refused without a trace in the kernel state.
+      incarnation = await startIncarnation(
+        this.#o.sandbox,
+        { tenant, service: input.service, code: compiled.code, limits },
+        createActorHost(this, draft),
+        input.args,
+      );
       await this.#o.local.artifacts.put(compiled.code);
+      // A stale snapshot or timers of an earlier service under this id must not leak into the new one.
+      await this.#durable.forget(tenant, input.service);
       const seq = await this.#append(
         {
           type: 'service_deployed',
           tenant,
           service_id: input.service,
           data: {
-            version: entry.version,
-            code_version: entry.codeVersion,
+            version: 1,
+            code_version: incarnation.shape.codeVersion,
             artifact_hash: compiled.hash,
             limits,
             args: input.args,
             filename: input.filename,
             source_bytes: compiled.sourceBytes,
+            restart: input.restart,
+            durable: input.durable,
           },
         },
         meta,
       );
-      this.#services.set(key, entry);
+      const record = this.#kstate.services[recordKey(tenant, input.service)];
+      if (!record) throw new SoloError('internal', 'The deploy event did not produce a service record.');
+      draft.record = record;
+      this.#services.set(key, draft);
       this.#prepared.set(key, incarnation);
       incarnation = null;
-      this.#tree.addChild(tenant, input.service, { restart: 'permanent' });
+      this.#tree.addChild(tenant, input.service, { restart: record.restart });
       return {
         service_id: input.service,
         tenant,
-        version: entry.version,
-        code_version: entry.codeVersion,
+        version: record.current.version,
+        code_version: record.current.code_version,
         artifact_hash: compiled.hash,
-        deployed_at: entry.deployedAt,
+        deployed_at: record.deployed_at,
         duration_ms: Math.round((performance.now() - t0) * 1000) / 1000,
         event_seq: seq,
       };
     } catch (err) {
       incarnation?.dispose();
       if (isSoloError(err)) {
-        await this.#appendQuietly(
-          { type: 'service_deployment_failed', tenant, service_id: input.service, data: { error: toWireError(err) } },
-          meta,
-        );
+        await this.#appendQuietly({ type: 'service_deployment_failed', tenant, service_id: input.service, data: { error: toWireError(err) } }, meta);
       }
       throw err;
-    } finally {
-      this.#deploying.delete(key);
     }
   }
 
-  /** Stops a service (terminate with a deadline unless forced), drops its mailbox and forgets it. */
+  /** Stops a service (terminate with a deadline unless forced), drops its mailbox and state, and forgets it. */
   async kill(tenant: TenantId, input: KillInput, meta: RequestMeta): Promise<KillReply> {
-    this.#assertAccepting();
-    const entry = this.#entry(tenant, input.service);
-    // Forget first: from here on calls and casts get not_found instead of racing the shutdown.
-    this.#services.delete(entry.key);
-    this.#prepared.get(entry.key)?.dispose();
-    this.#prepared.delete(entry.key);
-    this.#tree.removeChild(tenant, input.service);
-    entry.status = 'stopping';
-    const mode = await entry.actor.stop({ force: input.force, timeoutMs: input.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS, reason: 'normal' });
-    entry.status = 'stopped';
-    const purged = await this.#o.mailbox.purge(tenant, input.service);
-    const killedAt = new Date(this.#now()).toISOString();
-    await this.#append({ type: 'service_killed', tenant, service_id: input.service, data: { mode, purged_casts: purged } }, meta);
-    return { service_id: input.service, killed_at: killedAt, mode };
+    await this.#accepting();
+    const key = serviceKey(tenant, input.service);
+    return this.#withLock(key, async () => {
+      const entry = this.#entry(tenant, input.service);
+      // Forget first: from here on calls and casts get not_found instead of racing the shutdown.
+      this.#services.delete(entry.key);
+      this.#prepared.get(entry.key)?.dispose();
+      this.#prepared.delete(entry.key);
+      this.#tree.removeChild(tenant, input.service);
+      entry.status = 'stopping';
+      const mode = await entry.actor.stop({ force: input.force, timeoutMs: input.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS, reason: 'normal' });
+      entry.status = 'stopped';
+      const purged = await this.#o.mailbox.purge(tenant, input.service);
+      await this.#append({ type: 'service_killed', tenant, service_id: input.service, data: { mode, purged_casts: purged } }, meta);
+      await this.#durable.forget(tenant, input.service);
+      return { service_id: input.service, killed_at: new Date(this.#now()).toISOString(), mode };
+    });
   }
 
   /** The status of one service. @throws `not_found` */
@@ -201,7 +253,7 @@ export class Kernel {
     return toServiceStatus(this.#entry(tenant, service), this.#now());
   }
 
-  /** One page of a tenant's services in deploy order, optionally filtered by status. */
+  /** One page of a tenant's services ordered by id, optionally filtered by status. */
   list(tenant: TenantId, q: ListQuery): ListReply {
     const now = this.#now();
     const all: ServiceEntry[] = [];
@@ -216,21 +268,22 @@ export class Kernel {
 
   /** Request/reply to a service; the local path used by every door and by `ctx.call`. */
   async call(tenant: TenantId, service: ServiceId, message: Json, opts: { timeoutMs: number }): Promise<Json> {
-    this.#assertAccepting();
+    if (this.#state !== 'ready') await this.#accepting();
     const entry = this.#entry(tenant, service);
     if (entry.status === 'failed') throw this.#failedError(entry);
-    return entry.actor.call(message, { timeoutMs: opts.timeoutMs });
+    const reply = await entry.actor.call(message, { timeoutMs: opts.timeoutMs });
+    if (entry.record.durable) await this.#durable.snapshot(entry);
+    return reply;
   }
 
   /** Appends a message to a service's durable mailbox; the handler runs later, in order. */
   async cast(tenant: TenantId, service: ServiceId, message: Json, meta: RequestMeta): Promise<CastReply> {
-    this.#assertAccepting();
+    if (this.#state !== 'ready') await this.#accepting();
     const entry = this.#entry(tenant, service);
     if (entry.status === 'failed') throw this.#failedError(entry);
     const opts: { correlationId?: string } = {};
     if (meta.correlationId) opts.correlationId = meta.correlationId;
-    const seq = await this.#o.mailbox.publish(tenant, service, message, opts);
-    return { seq };
+    return { seq: await this.#o.mailbox.publish(tenant, service, message, opts) };
   }
 
   /** A page of the tenant's events. */
@@ -270,7 +323,7 @@ export class Kernel {
     for (const e of this.#services.values()) {
       if (e.status === 'running') running++;
       else if (e.status === 'failed') failed++;
-      else if (e.status === 'restarting' || e.status === 'crashed') restarting++;
+      else if (e.status === 'restarting' || e.status === 'crashed' || e.status === 'starting') restarting++;
     }
     return {
       status: this.#state,
@@ -298,6 +351,17 @@ export class Kernel {
     this.#o.logs.append(line);
   }
 
+  /** `ctx.setTimer` of a service: volatile timers live in the actor cell, durable ones in the kernel. */
+  setTimerFromService(entry: ServiceEntry, ms: number, message: Json, opts: { durable: boolean }): string {
+    if (!opts.durable) return entry.actor.setTimer(ms, message);
+    return this.#durable.setTimer(entry, ms, message, () => this.#services.get(entry.key) === entry);
+  }
+
+  /** `ctx.cancelTimer` of a service. */
+  cancelTimerFromService(entry: ServiceEntry, id: string): boolean {
+    return this.#durable.isDurableTimer(id) ? this.#durable.cancelTimer(entry, id) : entry.actor.cancelTimer(id);
+  }
+
   /** Resolves a target id given by a service's code. @throws `invalid_request` */
   parseTarget(target: unknown): ServiceId {
     return parseServiceId(target);
@@ -305,17 +369,20 @@ export class Kernel {
 
   /**
    * Graceful stop: refuse new work, stop the mailbox consumer (unacked casts stay in the stream), run every
-   * actor's terminate within `timeoutMs`, flush logs.
+   * actor's terminate within `timeoutMs`, write a checkpoint, flush logs.
    */
   async stop(opts: { timeoutMs?: number } = {}): Promise<void> {
     if (this.#state === 'stopping') return;
+    const wasReady = this.#state === 'ready';
     this.#state = 'stopping';
     await this.#consumer?.stop();
     this.#tree.stop();
+    this.#durable.stop();
     const timeoutMs = opts.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS;
     await Promise.all(
       [...this.#services.values()].map(async (e) => {
         try {
+          if (e.record.durable) await this.#durable.snapshot(e);
           await e.actor.stop({ timeoutMs, reason: 'shutdown' });
         } catch (err) {
           this.#log.warn('actor did not stop cleanly', { tenant: e.tenant, service: e.service, error: String(err) });
@@ -325,13 +392,97 @@ export class Kernel {
     for (const inc of this.#prepared.values()) inc.dispose();
     this.#prepared.clear();
     this.#services.clear();
+    await this.#checkpointing;
+    if (wasReady) await this.#checkpoint();
     await this.#o.logs.flush();
   }
 
-  #assertAccepting(): void {
-    if (this.#state !== 'ready') {
-      throw new SoloError('unavailable', `The node is ${this.#state}; retry in a moment.`, { details: { retry_after_ms: 1000 } });
+  // internals ----------------------------------------------------------------------------------------------
+
+  async #accepting(): Promise<void> {
+    if (this.#state === 'ready') return;
+    if (this.#state === 'recovering' || this.#state === 'starting') {
+      // Requests that arrive during recovery wait for it, bounded; they never see half-recovered state.
+      const waitMs = this.#o.recoveryWaitMs ?? 5000;
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = await Promise.race([
+        this.#ready.then(() => false),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), waitMs))),
+      ]);
+      clearTimeout(timer);
+      if (!gaveUp && (this.#state as HealthReply['status']) === 'ready') return;
+      throw new SoloError('unavailable', `The node is recovering its services; retry in a moment.`, { details: { retry_after_ms: 1000 } });
     }
+    throw new SoloError('unavailable', `The node is ${this.#state}; retry in a moment.`, { details: { retry_after_ms: 1000 } });
+  }
+
+  async #withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.#locks.get(key) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.#locks.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.#locks.get(key) === tail) this.#locks.delete(key);
+    }
+  }
+
+  #newActor(key: string, tenant: TenantId, service: ServiceId): Actor {
+    return new Actor({ tenant, service, onExit: (r) => this.#onActorExit(key, r) });
+  }
+
+  /** Rebuilds runtime entries from a recovered state and starts what should run. Returns when all have started. */
+  async #restore(state: KernelState): Promise<{ started: number; failed: number }> {
+    this.#kstate = state;
+    const records = Object.values(state.services).sort((a, b) => a.deployed_seq - b.deployed_seq);
+    let failed = 0;
+    for (const record of records) {
+      const tenant = record.tenant as TenantId;
+      const service = record.service_id as ServiceId;
+      const key = serviceKey(tenant, service);
+      const code = this.#o.local.artifacts.verify(record.current.artifact_hash) ? this.#o.local.artifacts.get(record.current.artifact_hash) : undefined;
+      const entry: ServiceEntry = {
+        tenant,
+        service,
+        key,
+        record,
+        code: code ?? '',
+        status: 'starting',
+        actor: this.#newActor(key, tenant, service),
+        startedAtMs: null,
+        restarts: 0,
+        lastCrash: null,
+        lastHeapBytes: 0,
+        appliedSeq: this.#durable.appliedSeq(tenant, service),
+      };
+      this.#services.set(key, entry);
+      if (code === undefined && !record.failed) {
+        // Modified or missing code is never started: the hash in the log is what was deployed.
+        entry.status = 'failed';
+        entry.actor.close(this.#failedError(entry));
+        await this.#append(
+          { type: 'service_failed', tenant, service_id: service, data: { reason: 'artifact_mismatch', artifact_hash: record.current.artifact_hash } },
+          {},
+        );
+        failed++;
+        continue;
+      }
+      if (record.failed) {
+        entry.status = 'failed';
+        entry.actor.close(this.#failedError(entry));
+        failed++;
+        continue;
+      }
+      this.#tree.addChild(tenant, service, { restart: record.restart });
+    }
+    await Promise.allSettled([...this.#starting]);
+    for (const e of this.#services.values()) this.#durable.armTimers(e, () => this.#services.get(e.key) === e);
+    const fixed = await this.#durable.dropOrphans(new Set(this.#services.keys()));
+    for (const f of fixed) await this.#appendQuietly({ type: 'inconsistency_fixed', tenant: f.tenant, service_id: null, data: { ...f } }, {});
+    let started = 0;
+    for (const e of this.#services.values()) if (e.status === 'running') started++;
+    return { started, failed };
   }
 
   #entry(tenant: TenantId, service: ServiceId): ServiceEntry {
@@ -345,27 +496,18 @@ export class Kernel {
   }
 
   #failedError(e: ServiceEntry): SoloError {
-    return new SoloError(
-      'unavailable',
-      `Service '${e.service}' has failed: it crashed too often (last: ${e.lastCrash?.reason ?? 'unknown'}). Fix the code and redeploy it (\`solo kill ${e.service}\`, then \`solo deploy\`).`,
-      { details: { service_id: e.service, status: 'failed' } },
-    );
-  }
-
-  #spawnSpec(e: ServiceEntry): { tenant: string; service: string; code: string; limits: ServiceEntry['limits'] } {
-    return { tenant: e.tenant, service: e.service, code: e.code, limits: e.limits };
-  }
-
-  #setStatus(e: ServiceEntry, s: ServiceStatusName): void {
-    e.status = s;
+    const why = e.record.failed?.reason === 'artifact_mismatch' ? 'its stored code does not match the hash in the event log (artifact_mismatch)' : `it crashed too often (last: ${e.lastCrash?.reason ?? 'unknown'})`;
+    return new SoloError('unavailable', `Service '${e.service}' has failed: ${why}. Fix it and redeploy (\`solo kill ${e.service}\`, then \`solo deploy\`).`, {
+      details: { service_id: e.service, status: 'failed' },
+    });
   }
 
   #onActorExit(key: string, reason: ExitReason): void {
     const e = this.#services.get(key);
     if (!e || reason.kind !== 'crash') return;
-    if (e.startedAtMs !== null) e.lastHeapBytes = 0;
+    e.lastHeapBytes = 0;
     e.lastCrash = { reason: reason.error.message, code: String(reason.error.details?.['reason'] ?? reason.error.code), at: new Date(this.#now()).toISOString() };
-    this.#setStatus(e, 'crashed');
+    e.status = 'crashed';
     void this.#appendQuietly({ type: 'service_crashed', tenant: e.tenant, service_id: e.service, data: { error: reason.error } }, {});
     this.#tree.report(e.tenant, e.service, { type: 'exited', reason });
   }
@@ -374,11 +516,14 @@ export class Kernel {
     const e = this.#services.get(serviceKey(a.tenant as TenantId, a.service as ServiceId));
     if (!e) return;
     switch (a.type) {
-      case 'start':
-        void this.#startIncarnation(e, a.attempt);
+      case 'start': {
+        const p = this.#startIncarnation(e, a.attempt);
+        this.#starting.add(p);
+        void p.finally(() => this.#starting.delete(p));
         return;
+      }
       case 'restart_scheduled':
-        this.#setStatus(e, 'restarting');
+        e.status = 'restarting';
         return;
       case 'stop':
         void e.actor.stop({ force: false, timeoutMs: DEFAULT_KILL_TIMEOUT_MS, reason: 'shutdown' }).finally(() => {
@@ -386,7 +531,7 @@ export class Kernel {
         });
         return;
       case 'failed':
-        this.#setStatus(e, 'failed');
+        e.status = 'failed';
         e.actor.close(this.#failedError(e));
         void this.#appendQuietly({ type: 'service_failed', tenant: e.tenant, service_id: e.service, data: { reason: a.reason, restarts: e.restarts } }, {});
         return;
@@ -400,26 +545,29 @@ export class Kernel {
     const prepared = this.#prepared.get(e.key);
     this.#prepared.delete(e.key);
     try {
-      const inc = prepared ?? (await startIncarnation(this.#o.sandbox, this.#spawnSpec(e), createActorHost(this, e), e.args));
+      const spec = { tenant: e.tenant, service: e.service, code: e.code, limits: e.record.limits };
+      let inc: SandboxedActor;
+      if (prepared) inc = prepared;
+      else if (e.record.durable && this.#durable.hasSnapshot(e.tenant, e.service)) inc = await this.#durable.restore(this.#o.sandbox, spec, createActorHost(this, e));
+      else inc = await startIncarnation(this.#o.sandbox, spec, createActorHost(this, e), e.record.args);
       if (this.#services.get(e.key) !== e) {
         inc.dispose(); // killed while starting
         return;
       }
-      e.codeVersion = inc.shape.codeVersion ?? e.codeVersion;
       e.actor.attach(inc);
       e.startedAtMs = this.#now();
-      this.#setStatus(e, 'running');
+      e.status = 'running';
       if (attempt > 0) {
         e.restarts += 1;
         void this.#appendQuietly({ type: 'service_restarted', tenant: e.tenant, service_id: e.service, data: { attempt, restarts: e.restarts } }, {});
       } else {
-        void this.#appendQuietly({ type: 'service_started', tenant: e.tenant, service_id: e.service, data: { version: e.version } }, {});
+        void this.#appendQuietly({ type: 'service_started', tenant: e.tenant, service_id: e.service, data: { version: e.record.current.version } }, {});
       }
       this.#tree.report(e.tenant, e.service, { type: 'started' });
     } catch (err) {
       const wire = toWireError(err);
       e.lastCrash = { reason: wire.message, code: String(wire.details?.['reason'] ?? wire.code), at: new Date(this.#now()).toISOString() };
-      this.#setStatus(e, 'crashed');
+      e.status = 'crashed';
       void this.#appendQuietly({ type: 'service_crashed', tenant: e.tenant, service_id: e.service, data: { error: wire, during: 'init' } }, {});
       this.#tree.report(e.tenant, e.service, { type: 'start_failed', error: wire });
     }
@@ -433,8 +581,21 @@ export class Kernel {
       d.term();
       return;
     }
+    if (e.record.durable && d.seq <= e.appliedSeq) {
+      // Redelivered after a crash between the snapshot and the ack: its effect is already in the state.
+      d.ack();
+      return;
+    }
     e.actor.cast(d.message).then(
-      () => d.ack(),
+      () => {
+        if (!e.record.durable) return d.ack();
+        e.appliedSeq = Math.max(e.appliedSeq, d.seq);
+        // The snapshot (state + last applied sequence, one LMDB transaction) is durable before the ack.
+        this.#durable.snapshot(e).then(
+          () => d.ack(),
+          (err: unknown) => this.#log.error('durable snapshot failed; the cast will be redelivered', { seq: d.seq, error: String(err) }),
+        );
+      },
       (err: unknown) => void this.#deadLetter(e, d, err),
     );
   }
@@ -459,14 +620,41 @@ export class Kernel {
   async #append(ev: Omit<EventInput, 'at'>, meta: RequestMeta): Promise<number> {
     const full: EventInput = { ...ev, at: new Date(this.#now()).toISOString() };
     if (meta.correlationId) full.correlation_id = meta.correlationId;
-    return this.#o.events.append(full);
+    this.#appendsInFlight++;
+    let seq: number;
+    try {
+      seq = await this.#o.events.append(full);
+    } finally {
+      this.#appendsInFlight--;
+    }
+    applyEvent(this.#kstate, { ...full, seq });
+    this.#eventsSinceCheckpoint++;
+    this.#maybeCheckpoint();
+    return seq;
   }
 
-  async #appendQuietly(ev: Omit<EventInput, 'at'> & { type: EventType }, meta: RequestMeta): Promise<void> {
+  async #appendQuietly(ev: Omit<EventInput, 'at'>, meta: RequestMeta): Promise<void> {
     try {
       await this.#append(ev, meta);
     } catch (err) {
       this.#log.error('event append failed', { type: ev.type, error: String(err) });
+    }
+  }
+
+  #maybeCheckpoint(): void {
+    // Only at a quiet moment: with an append in flight, a lower sequence could still be unapplied, and a
+    // checkpoint claiming "everything up to seq N" would then be a lie that replay trusts.
+    if (this.#state !== 'ready' || this.#eventsSinceCheckpoint < (this.#o.checkpointEvery ?? 1000)) return;
+    if (this.#appendsInFlight > 0 || this.#checkpointing) return;
+    this.#checkpointing = this.#checkpoint().finally(() => (this.#checkpointing = null));
+  }
+
+  async #checkpoint(): Promise<void> {
+    this.#eventsSinceCheckpoint = 0;
+    try {
+      await writeCheckpoint(this.#o.local, this.#kstate, new Date(this.#now()).toISOString());
+    } catch (err) {
+      this.#log.error('checkpoint failed; recovery will replay further back', { error: String(err) });
     }
   }
 }

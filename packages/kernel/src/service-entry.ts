@@ -1,21 +1,18 @@
-// The kernel's record of one deployed service: its spec, its actor cell and what status reports about it.
+// The kernel's runtime view of one deployed service: its durable record (from the kernel state), its actor
+// cell and what status reports about it.
 import type { Actor } from '@solo/actor-core';
-import type { CrashInfo, Json, ResolvedServiceLimits, ServiceId, ServiceStatus, ServiceStatusName, TenantId } from '@solo/protocol';
+import type { CrashInfo, ServiceId, ServiceStatus, ServiceStatusName, TenantId } from '@solo/protocol';
+import type { ServiceRecord } from './state/kernel-state.ts';
 
 /** One deployed service as the kernel holds it in memory. */
 export interface ServiceEntry {
   readonly tenant: TenantId;
   readonly service: ServiceId;
   readonly key: string;
-  version: number;
-  codeVersion: string | null;
-  artifactHash: string;
+  /** The durable record in the kernel state (spec, current version, history); replaced, never edited here. */
+  record: ServiceRecord;
+  /** Compiled code of `record.current`. */
   code: string;
-  limits: ResolvedServiceLimits;
-  args: Json;
-  deployedAt: string;
-  /** Position in deploy order across the node, for `rest_for_one` and stable listing. */
-  deploySeq: number;
   status: ServiceStatusName;
   actor: Actor;
   startedAtMs: number | null;
@@ -23,6 +20,8 @@ export interface ServiceEntry {
   lastCrash: CrashInfo | null;
   /** Heap bytes of the last incarnation, kept after it died so status still shows something real. */
   lastHeapBytes: number;
+  /** Durable services: the last mailbox sequence whose effect is in the LMDB snapshot. */
+  appliedSeq: number;
 }
 
 /** The map key of a service. */
@@ -36,22 +35,25 @@ export function toServiceStatus(e: ServiceEntry, nowMs: number): ServiceStatus {
   const alive = inc !== null && !inc.disposed;
   const heap = alive ? inc.heapBytes() : 0;
   if (alive) e.lastHeapBytes = heap;
+  const r = e.record;
   return {
     service_id: e.service,
     tenant: e.tenant,
     status: e.status,
     alive,
-    version: e.version,
-    code_version: e.codeVersion,
-    artifact_hash: e.artifactHash,
+    version: r.current.version,
+    code_version: r.current.code_version,
+    artifact_hash: r.current.artifact_hash,
     heap_bytes: heap,
     mailbox_length: e.actor.mailboxLength,
     messages_handled: e.actor.messagesHandled,
     restarts: e.restarts,
     uptime_ms: alive && e.startedAtMs !== null ? Math.max(0, nowMs - e.startedAtMs) : 0,
     started_at: e.startedAtMs !== null ? new Date(e.startedAtMs).toISOString() : null,
-    deployed_at: e.deployedAt,
+    deployed_at: r.deployed_at,
     last_crash: e.lastCrash,
-    limits: e.limits,
+    limits: r.limits,
+    restart: r.restart,
+    durable: r.durable,
   };
 }

@@ -16,7 +16,14 @@ export const EVENT_TYPES = [
   'hot_swap_started',
   'hot_swap_succeeded',
   'hot_swap_rolled_back',
+  'service_replaced',
+  'service_rolled_back',
   'service_emitted',
+  'recovery_started',
+  'recovery_completed',
+  'checkpoint_rejected',
+  'inconsistency_fixed',
+  'timer_fired',
 ] as const;
 /** One event type. */
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -43,12 +43,13 @@ export { EVENT_TYPES, isEventType } from './events.ts';
 export type { EventType, EventInput, SoloEvent } from './events.ts';
 export { SERVICE_HANDLERS } from './service-contract.ts';
 export type { Json, CallOptions, ServiceContext, CallResult, ServiceDefinition } from './service-contract.ts';
-export { API_VERBS, isApiVerb, MAX_SOURCE_BYTES, SERVICE_LIMITS, SERVICE_STATUSES } from './wire.ts';
+export { API_VERBS, isApiVerb, MAX_SOURCE_BYTES, SERVICE_LIMITS, SERVICE_STATUSES, SERVICE_LOG_LEVELS } from './wire.ts';
 export type {
   ApiVerb,
   ServiceLimits,
   ResolvedServiceLimits,
   ServiceStatusName,
+  ServiceLogLevel,
   DeployRequest,
   DeployReply,
   ServiceRef,

@@ -169,6 +169,8 @@ export const LMDB_DBS = {
   checkpoints: 'checkpoints',
   /** node-local metadata (node id, schema version). */
   meta: 'meta',
+  /** `<tenant>/<service>/<timer id>` → a durable timer (due time and message). */
+  timers: 'timers',
 } as const;
 /** The name of one LMDB sub-database. */
 export type LmdbDbName = (typeof LMDB_DBS)[keyof typeof LMDB_DBS];

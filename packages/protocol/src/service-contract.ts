@@ -25,8 +25,12 @@ export interface ServiceContext {
   call(target: string, message: Json, opts?: CallOptions): Promise<Json>;
   /** Fire-and-forget message to another service's durable mailbox. */
   cast(target: string, message: Json): Promise<void>;
-  /** Delivers `message` to this actor's `handleInfo` after `ms`; returns a timer id. Timers die with the actor. */
-  setTimer(ms: number, message: Json): string;
+  /**
+   * Delivers `message` to this actor's `handleInfo` after `ms`; returns a timer id. Volatile timers (the default)
+   * die with the actor. A `durable` timer (a reminder) survives crashes and restarts of the node and fires exactly
+   * once, late if the node was down; its handleInfo message is `{ timer_id, due_at, fired_at, message }`.
+   */
+  setTimer(ms: number, message: Json, opts?: { durable?: boolean }): string;
   /** Cancels a timer; false when it already fired or never existed. */
   cancelTimer(timerId: string): boolean;
   /** Appends an application event (`service_emitted`) to the event log. */

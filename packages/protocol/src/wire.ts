@@ -1,6 +1,7 @@
 // Request and reply bodies of every API verb, as they travel on NATS (JSON, snake_case fields).
 import type { SoloEvent } from './events.ts';
 import type { Json } from './service-contract.ts';
+import type { RestartType } from './exit-reason.ts';
 
 /** Every tenant API verb (`solo.t.<tenant>.api.<verb>`). */
 export const API_VERBS = [
@@ -52,6 +53,11 @@ export const SERVICE_STATUSES = ['starting', 'running', 'crashed', 'restarting',
 /** One service status. */
 export type ServiceStatusName = (typeof SERVICE_STATUSES)[number];
 
+/** Levels of a service's `ctx.log`, lowest first; a deploy's `log_level` drops lines below it. */
+export const SERVICE_LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+/** One service log level. */
+export type ServiceLogLevel = (typeof SERVICE_LOG_LEVELS)[number];
+
 export interface DeployRequest {
   service_id: string;
   /** TypeScript or JavaScript source of the module (at most {@link MAX_SOURCE_BYTES}). */
@@ -61,6 +67,15 @@ export interface DeployRequest {
   /** Argument passed to `init`. @default null */
   args?: Json;
   limits?: ServiceLimits;
+  /** OTP restart type. @default 'permanent' */
+  restart?: RestartType;
+  /**
+   * Snapshot the actor's state in LMDB after every handled message (with the last applied mailbox sequence),
+   * so state survives crashes and restarts of the node and redelivered casts are applied once. @default false
+   */
+  durable?: boolean;
+  /** `ctx.log` lines below this level are dropped before they reach `SOLO_LOGS`. @default 'debug' */
+  log_level?: ServiceLogLevel;
 }
 export interface DeployReply {
   service_id: string;
@@ -118,6 +133,10 @@ export interface ServiceStatus {
   deployed_at: string;
   last_crash: CrashInfo | null;
   limits: ResolvedServiceLimits;
+  /** Restart type of the service under its supervisor. */
+  restart: RestartType;
+  /** Whether the actor's state is snapshotted and survives crashes and restarts of the node. */
+  durable: boolean;
 }
 
 export interface ListRequest {
@@ -220,4 +239,6 @@ export interface NodeInfo {
   nats_pid: number | null;
   embedded_nats: boolean;
   started_at: string;
+  /** Base URL of the node's HTTP door (`/metrics`, `/health`), e.g. `http://127.0.0.1:40123`. */
+  http_url: string;
 }

@@ -65,10 +65,10 @@ export class HostBridge {
           return undefined;
         });
       }),
-      new ivm.Callback((ms: unknown, message: unknown): string => {
+      new ivm.Callback((ms: unknown, message: unknown, durable: unknown): string => {
         try {
           if (typeof ms !== 'number' || typeof message !== 'string') throw new TypeError('bad ctx.setTimer call');
-          return ok(host.setTimer(ms, JSON.parse(message) as Json));
+          return ok(host.setTimer(ms, JSON.parse(message) as Json, { durable: durable === true }));
         } catch (err) {
           return fail(err);
         }

@@ -137,9 +137,10 @@ const ctx = freeze({
     try { json = argJson(message, 'the ctx.cast message'); } catch (e) { return PromiseCtor.reject(e); }
     return viaHost((token) => hostCast(token, target, json));
   },
-  setTimer(ms, message) {
+  setTimer(ms, message, opts) {
     if (typeof ms !== 'number' || !(ms >= 0)) throw new TypeErrorCtor('ctx.setTimer: ms must be a number >= 0');
-    return unwrap(hostSetTimer(ms, argJson(message, 'the timer message')));
+    const durable = opts !== null && typeof opts === 'object' && opts.durable === true;
+    return unwrap(hostSetTimer(ms, argJson(message, 'the timer message'), durable));
   },
   cancelTimer(timerId) {
     return typeof timerId === 'string' ? hostCancelTimer(timerId) : false;

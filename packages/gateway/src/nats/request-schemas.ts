@@ -1,7 +1,7 @@
 // Wire request validation for the NATS door: strict schemas (unknown fields are errors), turned into the
 // kernel's resolved inputs. Every failure is `invalid_request` naming the field.
 import { z } from 'zod';
-import { MAX_SOURCE_BYTES, SERVICE_STATUSES, SoloError, isEventType, parseServiceId, type Json } from '@solo/protocol';
+import { MAX_SOURCE_BYTES, RESTART_TYPES, SERVICE_STATUSES, SoloError, isEventType, parseServiceId, type Json } from '@solo/protocol';
 import type { DeployInput, EventsQuery, KillInput, ListQuery, LogsQuery } from '@solo/kernel';
 
 const serviceId = z.string().transform((s, ctx) => {
@@ -24,6 +24,8 @@ const deploy = z.strictObject({
   limits: z
     .strictObject({ memory_mb: z.number().optional(), cpu_ms: z.number().optional(), wall_ms: z.number().optional() })
     .optional(),
+  restart: z.enum(RESTART_TYPES).optional(),
+  durable: z.boolean().optional(),
 });
 const kill = z.strictObject({ service_id: serviceId, force: z.boolean().optional(), timeout_ms: z.number().int().min(0).max(300_000).optional() });
 const ref = z.strictObject({ service_id: serviceId });
@@ -66,7 +68,15 @@ export function parseDeploy(body: unknown): DeployInput {
       details: { bytes: Buffer.byteLength(r.source, 'utf8'), max: MAX_SOURCE_BYTES },
     });
   }
-  return { service: r.service_id, source: r.source, filename: r.filename ?? `${r.service_id}.ts`, args: r.args ?? null, limits: r.limits };
+  return {
+    service: r.service_id,
+    source: r.source,
+    filename: r.filename ?? `${r.service_id}.ts`,
+    args: r.args ?? null,
+    limits: r.limits,
+    restart: r.restart ?? 'permanent',
+    durable: r.durable ?? false,
+  };
 }
 /** Validates a kill body. */
 export function parseKill(body: unknown): KillInput {

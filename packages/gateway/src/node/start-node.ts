@@ -23,6 +23,8 @@ export interface StartNodeOptions {
   log?: (line: string) => void;
   /** Deadline for in-flight handlers and terminate at stop. @default 10000 */
   shutdownTimeoutMs?: number;
+  /** Events between checkpoints of the kernel state. @default 1000 */
+  checkpointEvery?: number;
 }
 
 /** A running node. */
@@ -100,10 +102,24 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     nodeId = storedId ?? `n${randomBytes(4).toString('hex')}`;
     if (!storedId) await local.meta.put('node_id', nodeId);
     const [events, mailbox, logs, deadLetters] = await Promise.all([EventLog.open(nc), MailboxStream.open(nc), LogStream.open(nc), DeadLetters.open(nc)]);
-    const kernel = await Kernel.start({ nodeId, events, mailbox, logs, deadLetters, local, sandbox: new IsolateSandbox(), version: SOLO_VERSION, log });
+    const kernel = Kernel.create({
+      nodeId,
+      events,
+      mailbox,
+      logs,
+      deadLetters,
+      local,
+      sandbox: new IsolateSandbox(),
+      version: SOLO_VERSION,
+      log,
+      ...(opts.checkpointEvery !== undefined ? { checkpointEvery: opts.checkpointEvery } : {}),
+    });
     cleanup.push(() => kernel.stop({ timeoutMs: opts.shutdownTimeoutMs ?? 10_000 }));
+    // The door answers from the start: during recovery requests wait for it (bounded) or get `unavailable`.
     const door = startNatsDoor({ nc, kernel, log });
     cleanup.push(() => door.stop());
+    const recovery = await kernel.start();
+    log.info('recovery completed', { ...recovery });
 
     const info: NodeInfo = {
       node_id: nodeId,

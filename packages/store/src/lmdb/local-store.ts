@@ -16,6 +16,7 @@ export interface LocalStoreSchema {
   snapshots: unknown;
   meta: unknown;
   checkpoints: unknown;
+  timers: unknown;
 }
 
 /** The schema when none is given: JSON values everywhere. */
@@ -24,6 +25,7 @@ export interface JsonStoreSchema extends LocalStoreSchema {
   snapshots: Json;
   meta: Json;
   checkpoints: Json;
+  timers: Json;
 }
 
 /** A node's local store. Open one per data directory and process; close it on shutdown. */
@@ -33,6 +35,7 @@ export class LocalStore<S extends LocalStoreSchema = JsonStoreSchema> {
   readonly snapshots: TypedDb<S['snapshots']>;
   readonly meta: TypedDb<S['meta']>;
   readonly checkpoints: TypedDb<S['checkpoints']>;
+  readonly timers: TypedDb<S['timers']>;
   readonly #root: RootDatabase;
   readonly #scope: TransactionScope = { active: false };
   #closed: Promise<void> | undefined;
@@ -45,6 +48,7 @@ export class LocalStore<S extends LocalStoreSchema = JsonStoreSchema> {
     this.snapshots = typed(LMDB_DBS.snapshots);
     this.meta = typed(LMDB_DBS.meta);
     this.checkpoints = typed(LMDB_DBS.checkpoints);
+    this.timers = typed(LMDB_DBS.timers);
   }
 
   /** Opens (creating if needed) the store in `dir`. @throws `internal` when the directory cannot hold an LMDB environment. */

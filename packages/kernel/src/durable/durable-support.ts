@@ -1,0 +1,187 @@
+// Durable actors and reminders: state snapshots in LMDB written with the last applied mailbox sequence in
+// one transaction, and durable timers that fire exactly once across crashes and restarts of the node.
+import { randomUUID } from 'node:crypto';
+import type { ActorHost, ActorSandbox, SandboxedActor, SpawnSpec } from '@solo/actor-core';
+import type { Json } from '@solo/protocol';
+import type { LocalStore } from '@solo/store';
+import type { KernelLogger } from '../kernel-types.ts';
+import type { ServiceEntry } from '../service-entry.ts';
+
+interface Snapshot {
+  state: Json;
+  /** Last mailbox sequence whose effect `state` includes. */
+  seq: number;
+  version: number;
+  at: string;
+}
+
+interface TimerRecord {
+  tenant: string;
+  service: string;
+  timer_id: string;
+  due_at: string;
+  message: Json;
+}
+
+const TIMER_PREFIX = 'dt-';
+const snapKey = (tenant: string, service: string): string => `${tenant}/${service}`;
+const timerKey = (tenant: string, service: string, id: string): string => `${tenant}/${service}/${id}`;
+
+/** A snapshot or timer left in LMDB for a service the log no longer knows, removed at recovery. */
+export interface OrphanFix {
+  tenant: string;
+  key: string;
+  kind: 'snapshot' | 'timer';
+}
+
+/** Snapshots and durable timers of one node. */
+export class DurableSupport {
+  readonly #local: LocalStore;
+  readonly #now: () => number;
+  readonly #log: KernelLogger;
+  readonly #armed = new Map<string, NodeJS.Timeout>();
+  #stopped = false;
+
+  constructor(o: { local: LocalStore; now: () => number; log: KernelLogger }) {
+    this.#local = o.local;
+    this.#now = o.now;
+    this.#log = o.log;
+  }
+
+  hasSnapshot(tenant: string, service: string): boolean {
+    return this.#local.snapshots.get(snapKey(tenant, service)) !== undefined;
+  }
+
+  /** Last applied mailbox sequence in the snapshot, 0 without one. */
+  appliedSeq(tenant: string, service: string): number {
+    const s = this.#local.snapshots.get(snapKey(tenant, service)) as Snapshot | undefined;
+    return s?.seq ?? 0;
+  }
+
+  /**
+   * Writes the actor's current state with `entry.appliedSeq`, durable when resolved. Reads the state at once
+   * (synchronously into the isolate), so it captures the state right after the message just handled.
+   */
+  async snapshot(entry: ServiceEntry, extra?: () => void): Promise<void> {
+    const inc = entry.actor.incarnation;
+    if (!inc || inc.disposed) return;
+    const state = await inc.getState();
+    const snap: Snapshot = { state, seq: entry.appliedSeq, version: entry.record.current.version, at: new Date(this.#now()).toISOString() };
+    await this.#local.transaction(() => {
+      void this.#local.snapshots.put(snapKey(entry.tenant, entry.service), snap as unknown as Json);
+      extra?.();
+    });
+  }
+
+  /** Starts an incarnation from the snapshot instead of `init`. */
+  async restore(sandbox: ActorSandbox, spec: SpawnSpec, host: ActorHost): Promise<SandboxedActor> {
+    const snap = this.#local.snapshots.get(snapKey(spec.tenant, spec.service)) as Snapshot | undefined;
+    const inc = await sandbox.spawn(spec, host);
+    try {
+      await inc.setState(snap?.state ?? null);
+      return inc;
+    } catch (err) {
+      inc.dispose();
+      throw err;
+    }
+  }
+
+  isDurableTimer(id: string): boolean {
+    return id.startsWith(TIMER_PREFIX);
+  }
+
+  /** Records a reminder and arms it. The record is written before the handler's own snapshot (same queue). */
+  setTimer(entry: ServiceEntry, ms: number, message: Json, stillCurrent: () => boolean): string {
+    const id = `${TIMER_PREFIX}${randomUUID()}`;
+    const rec: TimerRecord = { tenant: entry.tenant, service: entry.service, timer_id: id, due_at: new Date(this.#now() + ms).toISOString(), message };
+    void this.#local.timers.put(timerKey(entry.tenant, entry.service, id), rec as unknown as Json).catch((err: unknown) => {
+      this.#log.error('could not store a durable timer', { error: String(err) });
+    });
+    this.#arm(entry, rec, stillCurrent);
+    return id;
+  }
+
+  cancelTimer(entry: ServiceEntry, id: string): boolean {
+    const key = timerKey(entry.tenant, entry.service, id);
+    const armed = this.#armed.get(key);
+    if (armed) clearTimeout(armed);
+    this.#armed.delete(key);
+    const existed = this.#local.timers.get(key) !== undefined;
+    void this.#local.timers.remove(key);
+    return existed;
+  }
+
+  /** Arms every stored timer of `entry` (after recovery); overdue ones fire at once, late. */
+  armTimers(entry: ServiceEntry, stillCurrent: () => boolean): void {
+    for (const [, raw] of this.#local.timers.entries({ prefix: `${entry.tenant}/${entry.service}/` })) {
+      this.#arm(entry, raw as unknown as TimerRecord, stillCurrent);
+    }
+  }
+
+  /** Removes the snapshot and timers of a service (kill, or a fresh deploy under the same id). */
+  async forget(tenant: string, service: string): Promise<void> {
+    const prefix = `${tenant}/${service}/`;
+    for (const [key, t] of this.#armed) {
+      if (key.startsWith(prefix)) {
+        clearTimeout(t);
+        this.#armed.delete(key);
+      }
+    }
+    const timerKeys = [...this.#local.timers.entries({ prefix })].map(([k]) => k);
+    if (timerKeys.length === 0 && !this.hasSnapshot(tenant, service)) return;
+    await this.#local.transaction(() => {
+      void this.#local.snapshots.remove(snapKey(tenant, service));
+      for (const k of timerKeys) void this.#local.timers.remove(k);
+    });
+  }
+
+  /** Drops snapshots and timers of services the recovered state does not contain. */
+  async dropOrphans(known: ReadonlySet<string>): Promise<OrphanFix[]> {
+    const fixes: OrphanFix[] = [];
+    for (const [key] of this.#local.snapshots.entries()) if (!known.has(key)) fixes.push({ tenant: key.split('/')[0] as string, key, kind: 'snapshot' });
+    for (const [key] of this.#local.timers.entries()) {
+      const [t, s] = key.split('/');
+      if (!known.has(`${t}/${s}`)) fixes.push({ tenant: t as string, key, kind: 'timer' });
+    }
+    if (fixes.length > 0) {
+      await this.#local.transaction(() => {
+        for (const f of fixes) void (f.kind === 'snapshot' ? this.#local.snapshots.remove(f.key) : this.#local.timers.remove(f.key));
+      });
+    }
+    return fixes;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    for (const t of this.#armed.values()) clearTimeout(t);
+    this.#armed.clear();
+  }
+
+  #arm(entry: ServiceEntry, rec: TimerRecord, stillCurrent: () => boolean): void {
+    const key = timerKey(rec.tenant, rec.service, rec.timer_id);
+    const delay = Math.max(0, Date.parse(rec.due_at) - this.#now());
+    const handle = setTimeout(() => void this.#fire(entry, rec, key, stillCurrent), Math.min(delay, 2 ** 31 - 1));
+    this.#armed.set(key, handle);
+  }
+
+  async #fire(entry: ServiceEntry, rec: TimerRecord, key: string, stillCurrent: () => boolean): Promise<void> {
+    this.#armed.delete(key);
+    if (this.#stopped || !stillCurrent()) return;
+    const firedAt = new Date(this.#now()).toISOString();
+    try {
+      await entry.actor.info({ timer_id: rec.timer_id, due_at: rec.due_at, fired_at: firedAt, message: rec.message });
+    } catch (err) {
+      // The handler crashed or the actor stopped: the record stays, so the reminder fires again after a restart.
+      if (!this.#stopped && stillCurrent()) {
+        this.#log.warn('durable timer handler failed; retrying', { timer_id: rec.timer_id, error: String(err) });
+        const retry = setTimeout(() => void this.#fire(entry, rec, key, stillCurrent), 1000);
+        this.#armed.set(key, retry);
+      }
+      return;
+    }
+    // Exactly once: the timer record goes in the same transaction as the state that includes its effect.
+    const remove = (): void => void this.#local.timers.remove(key);
+    if (entry.record.durable) await this.snapshot(entry, remove);
+    else await this.#local.transaction(remove);
+  }
+}
