@@ -55,7 +55,7 @@ export async function startNodeProcess(opts: { repoRoot: string; registry: Proce
   child.stderr.pipe(stderr);
   const lines = createInterface({ input: child.stdout });
   const stdoutSeen: string[] = [];
-  const removeDir = (): void => rmSync(dataDir, { recursive: true, force: true });
+  const removeDir = opts.registry.addCleanup(() => rmSync(dataDir, { recursive: true, force: true })).run;
 
   let natsPid: number | null = null;
   const end = async (): Promise<void> => {

@@ -39,6 +39,17 @@ export async function waitGone(pid: number, timeoutMs: number): Promise<boolean>
 /** The PIDs the bench started and has not ended yet. */
 export class ProcessRegistry {
   readonly #pids = new Map<number, string>();
+  readonly #cleanups = new Set<() => void>();
+
+  /** A synchronous cleanup (e.g. removing a temp dir) run at exit unless its owner ran it first. */
+  addCleanup(fn: () => void): { run(): void } {
+    this.#cleanups.add(fn);
+    return {
+      run: () => {
+        if (this.#cleanups.delete(fn)) fn();
+      },
+    };
+  }
 
   track(pid: number, label: string): void {
     this.#pids.set(pid, label);
@@ -73,5 +84,7 @@ export class ProcessRegistry {
   killAllSync(): void {
     for (const pid of this.#pids.keys()) signal(pid, 'SIGKILL');
     this.#pids.clear();
+    for (const fn of this.#cleanups) fn();
+    this.#cleanups.clear();
   }
 }

@@ -1,28 +1,18 @@
 // The actor cell: mailbox, one-message-at-a-time processing and timers of one service. It outlives its
 // incarnations, so queued messages survive a crash; the owner (kernel + supervisor) decides on restarts.
 import { SoloError, isSoloError, toWireError, type ExitReason, type Json } from '@solo/protocol';
-import { resolveActorOptions, resolveActorStopOptions, type ActorOptions, type ActorStopOptions } from './actor-options.ts';
+import { resolveActorOptions, resolveActorStopOptions, type ActorOptions, type ActorStopOptions, type ResolvedActorStopOptions } from './actor-options.ts';
 import { ActorTimers } from './actor-timers.ts';
 import { settlesWithin } from './deadline.ts';
-import { Mailbox, type MailboxSlot } from './mailbox.ts';
+import { createEnvelope, rejectEnvelope, resolveEnvelope, type Envelope, type EnvelopeKind } from './actor-envelope.ts';
+import { Mailbox } from './mailbox.ts';
 import type { SandboxedActor } from './sandbox.ts';
 import { deadLettered } from './service-crash.ts';
 
-type Kind = 'call' | 'cast' | 'info';
-
-interface Envelope {
-  kind: Kind;
-  message: Json;
-  resolve(value: Json): void;
-  reject(error: SoloError): void;
-  settled: boolean;
-  /** Incarnations this message has crashed so far (casts are retried). */
-  attempts: number;
-  slot: MailboxSlot<Envelope> | null;
-  deadline: ReturnType<typeof setTimeout> | undefined;
-}
-
 const noop = (): void => undefined;
+
+/** Generous bound on `terminate` after a service asked to exit; its own wall limit usually ends it sooner. */
+const EXIT_TERMINATE_MS = 5000;
 
 /** One actor: a FIFO mailbox drained one message at a time into the attached incarnation. */
 export class Actor {
@@ -40,7 +30,18 @@ export class Actor {
   #closeError: SoloError | null = null;
   #stopping: Promise<'normal' | 'forced'> | null = null;
   #pumpScheduled = false;
-  #idleWaiters: Array<() => void> = [];
+  #waiters: Array<{ ready: () => boolean; resolve: () => void }> = [];
+  /** pause() calls not yet resumed: no message starts while above 0. */
+  #pauses = 0;
+  /** The incarnation a detach or a requested exit is ending; no message starts meanwhile. */
+  #windingDown: SandboxedActor | null = null;
+  /** The last incarnation a detach disposed: a handler it cut short is not a crash of the service. */
+  #detached: SandboxedActor | null = null;
+  /** The incarnation kill() disposed, and the error it crashes with. */
+  #killed: { inst: SandboxedActor; error: SoloError } | null = null;
+  /** An exit signal that arrived while paused, delivered on resume(). */
+  #pendingKill: SoloError | null = null;
+  #exitRequested: 'normal' | 'shutdown' | null = null;
 
   /** @throws `invalid_request` when maxCastAttempts or maxTimers is not a positive integer. */
   constructor(opts: ActorOptions) {
@@ -67,6 +68,10 @@ export class Actor {
   /** True from a crash of the incarnation until the next attach. */
   get crashed(): boolean {
     return this.#crashed;
+  }
+  /** True after close() or stop(): the cell takes no message and no incarnation any more. */
+  get closed(): boolean {
+    return this.#phase !== 'open';
   }
 
   /**
@@ -147,6 +152,97 @@ export class Actor {
     return this.#timers.cancel(id);
   }
 
+  // incarnation control (supervisor and hot swap) ------------------------------------------------------------
+
+  /**
+   * Holds the mailbox for a code change: no new message starts (new ones queue), and the promise resolves
+   * once none is in flight. Exit signals (kill) wait for {@link Actor.resume}. Pauses nest.
+   */
+  pause(): Promise<void> {
+    this.#pauses += 1;
+    return this.#when(() => this.#running === null && this.#windingDown === null);
+  }
+
+  /** Ends one pause; the mailbox drains again (into the new incarnation after a replace) in order. */
+  resume(): void {
+    if (this.#pauses === 0) return;
+    this.#pauses -= 1;
+    if (this.#pauses > 0) return;
+    const kill = this.#pendingKill;
+    this.#pendingKill = null;
+    if (kill !== null) this.kill(kill);
+    this.#pump();
+  }
+
+  /**
+   * Puts `next` in place of the attached incarnation while paused, and returns the old one (not disposed):
+   * the switch of a hot swap. Queued messages and timers stay.
+   * @throws `internal` unless the actor is open, paused, idle and has an incarnation.
+   */
+  replaceIncarnation(next: SandboxedActor): SandboxedActor {
+    const old = this.#incarnation;
+    if (this.#phase !== 'open' || this.#pauses === 0 || this.#running !== null || this.#windingDown !== null || old === null) {
+      throw new SoloError('internal', `Actor '${this.#tenant}/${this.#service}' can swap its incarnation only while paused and idle with one attached.`);
+    }
+    this.#incarnation = next;
+    return old;
+  }
+
+  /**
+   * Ends the attached incarnation but keeps the mailbox, for a restart that is not the service's fault (a
+   * sibling's restart, a replace): no new message starts, the one in flight may finish and terminate runs
+   * (both within timeoutMs, unless `force`), then the incarnation is disposed and its volatile timers die.
+   * A handler cut short goes back to the head of the mailbox (a call in flight is rejected `unavailable`).
+   * Queued messages wait for the next attach. No onExit. Resolves like {@link Actor.stop}.
+   */
+  async detach(opts: ActorStopOptions = {}): Promise<'normal' | 'forced'> {
+    const o = resolveActorStopOptions(opts);
+    const inst = this.#incarnation;
+    if (inst === null || this.#phase !== 'open' || this.#windingDown !== null) return 'normal';
+    this.#windingDown = inst;
+    const mode = await this.#windDown(inst, o);
+    this.#detached = inst;
+    inst.dispose();
+    this.#windingDown = null;
+    if (this.#incarnation === inst) {
+      this.#incarnation = null;
+      this.#timers.clear();
+    }
+    this.#notifyIdle();
+    return mode;
+  }
+
+  /**
+   * An exit signal from outside (a linked actor crashed): disposes the incarnation at once and crashes the
+   * actor with `error` (onExit reports it; queued messages wait for the next incarnation). A call in flight
+   * rejects with `error`; a cast or info in flight goes back to the head, not counted as an attempt. While
+   * paused the signal waits for resume(). A no-op without a live incarnation or while one is winding down.
+   */
+  kill(error: SoloError): void {
+    const inst = this.#incarnation;
+    if (this.#phase !== 'open' || inst === null || this.#windingDown !== null) return;
+    if (this.#pauses > 0) {
+      this.#pendingKill ??= error;
+      return;
+    }
+    this.#killed = { inst, error };
+    inst.dispose();
+    // With a handler in flight, its rejection (disposed) reaches #failed, which crashes with `error`.
+    if (this.#running === null) this.#crash(error);
+  }
+
+  /**
+   * The service asked to end (`ctx.exit`): once the message in flight is done, terminate(reason) runs, the
+   * incarnation is disposed and onExit reports `{ kind: reason }`. Queued messages wait for a next incarnation.
+   */
+  requestExit(reason: 'normal' | 'shutdown'): void {
+    if (this.#phase !== 'open' || this.#incarnation === null) return;
+    this.#exitRequested ??= reason;
+    if (this.#running === null) void this.#exitNow();
+  }
+
+  // stopping -----------------------------------------------------------------------------------------------
+
   /**
    * Stops for good: rejects queued messages with `unavailable`, lets the in-flight message finish and runs
    * terminate (both within timeoutMs) unless `force`, disposes the incarnation and reports onExit once.
@@ -161,7 +257,7 @@ export class Actor {
     }
     if (this.#stopping !== null) return this.#stopping;
     if (this.#phase !== 'open') return Promise.resolve('normal');
-    this.#stopping = this.#stop(o.force, o.timeoutMs, o.reason);
+    this.#stopping = this.#stop(o);
     return this.#stopping;
   }
 
@@ -171,23 +267,72 @@ export class Actor {
     if (this.#phase === 'open') this.#phase = 'closed';
     this.#closeError = error;
     this.#timers.clear();
-    for (const env of this.#mailbox.drain()) this.#reject(env, error);
-    if (this.#running !== null) this.#reject(this.#running, error);
+    for (const env of this.#mailbox.drain()) rejectEnvelope(env, error);
+    if (this.#running !== null) rejectEnvelope(this.#running, error);
     this.#incarnation?.dispose();
     this.#incarnation = null;
     this.#notifyIdle();
   }
 
+  async #stop(o: ResolvedActorStopOptions): Promise<'normal' | 'forced'> {
+    this.#phase = 'stopping';
+    this.#timers.clear();
+    const unavailable = this.#unavailable();
+    for (const env of this.#mailbox.drain()) rejectEnvelope(env, unavailable);
+    const inst = this.#incarnation;
+    let mode: 'normal' | 'forced' = 'normal';
+    if (inst !== null) {
+      mode = await this.#windDown(inst, o);
+      if (this.#running !== null) rejectEnvelope(this.#running, unavailable);
+      inst.dispose();
+    }
+    this.#incarnation = null;
+    if (this.#phase === 'stopping') this.#phase = 'stopped';
+    this.#onExit({ kind: o.reason === 'shutdown' ? 'shutdown' : 'normal' });
+    return mode;
+  }
+
+  /** Lets the handler in flight finish, then runs terminate, within timeoutMs (skipped when forced). */
+  async #windDown(inst: SandboxedActor, o: ResolvedActorStopOptions): Promise<'normal' | 'forced'> {
+    if (o.force) return 'forced';
+    const deadline = performance.now() + o.timeoutMs;
+    const drained = await settlesWithin(this.#when(() => this.#running === null), o.timeoutMs);
+    const leftMs = deadline - performance.now();
+    if (!drained || inst.disposed || leftMs <= 0) return 'forced';
+    const ok = await settlesWithin(inst.terminate(o.reason), leftMs);
+    return ok && !inst.disposed ? 'normal' : 'forced';
+  }
+
+  async #exitNow(): Promise<void> {
+    const inst = this.#incarnation;
+    const reason = this.#exitRequested;
+    this.#exitRequested = null;
+    if (inst === null || reason === null || this.#windingDown !== null) return;
+    this.#windingDown = inst;
+    // A terminate that crashes or overruns does not change the exit reason the service asked for.
+    await settlesWithin(inst.terminate(reason), EXIT_TERMINATE_MS);
+    inst.dispose();
+    this.#windingDown = null;
+    const current = this.#incarnation === inst;
+    if (current) {
+      this.#incarnation = null;
+      this.#timers.clear();
+    }
+    this.#notifyIdle();
+    if (current && this.#phase === 'open') this.#onExit({ kind: reason });
+  }
+
   // processing ---------------------------------------------------------------------------------------------
 
-  #enqueue(kind: Kind, message: Json, resolve: (v: Json) => void, reject: (e: SoloError) => void): Envelope {
-    const env: Envelope = { kind, message, resolve, reject, settled: false, attempts: 0, slot: null, deadline: undefined };
+  #enqueue(kind: EnvelopeKind, message: Json, resolve: (v: Json) => void, reject: (e: SoloError) => void): Envelope {
+    const env = createEnvelope(kind, message, resolve, reject);
     env.slot = this.#mailbox.push(env);
     return env;
   }
 
   #pump(): void {
     if (this.#running !== null || this.#incarnation === null || this.#phase !== 'open') return;
+    if (this.#pauses > 0 || this.#windingDown !== null) return;
     const env = this.#mailbox.shift();
     if (env === undefined) return;
     env.slot = null;
@@ -215,7 +360,9 @@ export class Actor {
   #done(env: Envelope, value: Json): void {
     this.#running = null;
     this.#handled += 1;
-    this.#resolve(env, value);
+    resolveEnvelope(env, value);
+    // A requested exit winds down before pause() waiters see the actor idle.
+    if (this.#exitRequested !== null) void this.#exitNow();
     this.#notifyIdle();
     this.#schedule();
   }
@@ -223,20 +370,38 @@ export class Actor {
   #failed(inst: SandboxedActor, env: Envelope, err: unknown): void {
     this.#running = null;
     const error = isSoloError(err) ? (err as SoloError) : new SoloError('internal', 'The actor failed unexpectedly.', { cause: err });
-    if (!inst.disposed || inst !== this.#incarnation || this.#phase !== 'open') {
+    const killed = this.#killed?.inst === inst ? this.#killed.error : null;
+    if (inst === this.#detached) {
+      // Cut short by a detach: not the service's fault, so the message waits for the next incarnation.
+      this.#putBack(env, this.#unavailable());
+    } else if (!inst.disposed || inst !== this.#incarnation || this.#phase !== 'open') {
       // Refused without crashing (e.g. no handleCall), or stop/close already took the incarnation away.
-      this.#reject(env, error);
-      this.#notifyIdle();
-      this.#schedule();
+      rejectEnvelope(env, error);
+    } else {
+      if (killed !== null) this.#putBack(env, killed);
+      else if (env.kind === 'cast') this.#retryOrDeadLetter(env, error);
+      else rejectEnvelope(env, error);
+      this.#crash(killed ?? error);
       return;
     }
+    this.#notifyIdle();
+    this.#schedule();
+  }
+
+  /** The incarnation is gone by a crash: report it; queued messages wait for the owner's next attach. */
+  #crash(error: SoloError): void {
     this.#incarnation = null;
     this.#crashed = true;
+    this.#exitRequested = null;
     this.#timers.clear();
-    if (env.kind === 'call') this.#reject(env, error);
-    else if (env.kind === 'cast') this.#retryOrDeadLetter(env, error);
     this.#notifyIdle();
     this.#onExit({ kind: 'crash', error: toWireError(error) });
+  }
+
+  /** A message whose handler was cut short for a reason outside it: calls fail, casts and infos go back first. */
+  #putBack(env: Envelope, callError: SoloError): void {
+    if (env.kind === 'call') rejectEnvelope(env, callError);
+    else if (!env.settled) env.slot = this.#mailbox.unshift(env);
   }
 
   #retryOrDeadLetter(env: Envelope, error: SoloError): void {
@@ -246,7 +411,7 @@ export class Actor {
       env.slot = this.#mailbox.unshift(env);
       return;
     }
-    this.#reject(env, deadLettered({ tenant: this.#tenant, service: this.#service }, env.attempts, error));
+    rejectEnvelope(env, deadLettered({ tenant: this.#tenant, service: this.#service }, env.attempts, error));
   }
 
   #expire(env: Envelope, timeoutMs: number): void {
@@ -254,7 +419,7 @@ export class Actor {
     const queued = env.slot !== null && this.#mailbox.remove(env.slot);
     env.slot = null;
     const where = queued ? 'it was still queued and has been dropped' : 'its handler is still running';
-    this.#reject(
+    rejectEnvelope(
       env,
       new SoloError('timeout', `Call to service '${this.#service}' of tenant '${this.#tenant}' got no reply within ${timeoutMs} ms (${where}). Retry, or pass a longer timeout.`, {
         details: { timeout_ms: timeoutMs },
@@ -262,60 +427,18 @@ export class Actor {
     );
   }
 
-  // stopping -----------------------------------------------------------------------------------------------
-
-  async #stop(force: boolean, timeoutMs: number, reason: 'normal' | 'shutdown'): Promise<'normal' | 'forced'> {
-    this.#phase = 'stopping';
-    this.#timers.clear();
-    const unavailable = this.#unavailable();
-    for (const env of this.#mailbox.drain()) this.#reject(env, unavailable);
-    const inst = this.#incarnation;
-    let mode: 'normal' | 'forced' = 'normal';
-    if (inst !== null) {
-      mode = 'forced';
-      if (!force) {
-        const deadline = performance.now() + timeoutMs;
-        const drained = await settlesWithin(this.#whenIdle(), timeoutMs);
-        const leftMs = deadline - performance.now();
-        if (drained && !inst.disposed && leftMs > 0) {
-          const ok = await settlesWithin(inst.terminate(reason), leftMs);
-          if (ok && !inst.disposed) mode = 'normal';
-        }
-      }
-      if (this.#running !== null) this.#reject(this.#running, unavailable);
-      inst.dispose();
-    }
-    this.#incarnation = null;
-    if (this.#phase === 'stopping') this.#phase = 'stopped';
-    this.#onExit({ kind: reason === 'shutdown' ? 'shutdown' : 'normal' });
-    return mode;
-  }
-
-  #whenIdle(): Promise<void> {
-    if (this.#running === null) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  #when(ready: () => boolean): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ ready, resolve }));
   }
 
   #notifyIdle(): void {
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const w of waiters) w();
-  }
-
-  // settling -----------------------------------------------------------------------------------------------
-
-  #resolve(env: Envelope, value: Json): void {
-    if (env.settled) return;
-    env.settled = true;
-    clearTimeout(env.deadline);
-    env.resolve(value);
-  }
-
-  #reject(env: Envelope, error: SoloError): void {
-    if (env.settled) return;
-    env.settled = true;
-    clearTimeout(env.deadline);
-    env.reject(error);
+    const waiting = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiting) {
+      if (w.ready()) w.resolve();
+      else this.#waiters.push(w);
+    }
   }
 
   #refusal(): SoloError | null {

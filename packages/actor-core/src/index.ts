@@ -61,7 +61,9 @@ export {
    * The actor cell: FIFO mailbox, one message at a time, timers; outlives incarnations so queued messages
    * survive a crash. `call` rejects `timeout`/`service_crashed`/`unavailable`; `cast` is retried on the next
    * incarnation up to `maxCastAttempts`, then rejects `service_crashed` with `details.dead_letter`;
-   * `setTimer` throws `limit_exceeded` beyond `maxTimers`.
+   * `setTimer` throws `limit_exceeded` beyond `maxTimers`. The owner drives incarnations with `attach`,
+   * `pause`/`replaceIncarnation`/`resume` (hot swap), `detach` (a restart that keeps the mailbox), `kill`
+   * (an exit signal from a link), `requestExit` (`ctx.exit`), `stop` and `close`.
    */
   Actor,
 } from './actor.ts';
@@ -101,8 +103,10 @@ export {
   CRASH_REASONS,
   /** The crash reason of a `service_crashed` error, or null for any other error. */
   crashReasonOf,
+  /** The `service_crashed` error (reason `linked`) of an actor taken down by a linked service's crash. */
+  linkedCrash,
 } from './service-crash.ts';
 export type {
-  /** `throw` | `cpu_limit` | `wall_limit` | `memory_limit` | `bad_return` | `disposed`. */
+  /** `throw` | `cpu_limit` | `wall_limit` | `memory_limit` | `bad_return` | `disposed` | `linked`. */
   CrashReason,
 } from './service-crash.ts';

@@ -30,6 +30,15 @@ export interface ActorHost {
    */
   setTimer(ms: number, message: Json, opts: { durable: boolean }): string;
   cancelTimer(id: string): boolean;
+  /** Watches `target` (same tenant); its exit is delivered to this actor's handleInfo once. Returns the ref. */
+  monitor(target: string): string;
+  /** Removes a monitor; false when it already fired or never existed. */
+  demonitor(ref: string): boolean;
+  /** Links this actor with `target` both ways: a crash of either crashes the other unless it traps exits. */
+  link(target: string): void;
+  unlink(target: string): void;
+  /** The service asked to end after the current handler (`ctx.exit`). */
+  exit(reason: 'normal' | 'shutdown'): void;
 }
 
 /** Which handlers a service module defines, and the `version` label it exports. */
@@ -43,6 +52,8 @@ export interface ServiceShape {
     terminate: boolean;
   };
   codeVersion: string | null;
+  /** The module exports `trapExits: true`: a linked actor's crash arrives as a handleInfo message. */
+  trapExits: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { SoloError, isSoloError } from '@solo/protocol';
 
 /** Why an incarnation crashed, as carried in `details.reason` of a `service_crashed` error. */
-export const CRASH_REASONS = ['throw', 'cpu_limit', 'wall_limit', 'memory_limit', 'bad_return', 'disposed'] as const;
+export const CRASH_REASONS = ['throw', 'cpu_limit', 'wall_limit', 'memory_limit', 'bad_return', 'disposed', 'linked'] as const;
 /** One crash reason. */
 export type CrashReason = (typeof CRASH_REASONS)[number];
 
@@ -14,6 +14,7 @@ const ADVICE: Record<CrashReason, string> = {
   memory_limit: 'Keep less in memory or raise `limits.memory_mb` on deploy.',
   bad_return: 'Return plain JSON (objects, arrays, strings, finite numbers, booleans, null) from handlers.',
   disposed: 'The actor was stopped or replaced while the message was being handled; retry.',
+  linked: 'A linked service crashed; export `trapExits: true` to receive it in handleInfo instead, or unlink.',
 };
 
 /** Where a crash happened, for the message. */
@@ -50,5 +51,17 @@ export function deadLettered(site: Omit<CrashSite, 'phase'>, attempts: number, c
     'service_crashed',
     `A cast to service '${site.service}' of tenant '${site.tenant}' crashed it ${attempts} times and was dead-lettered (${reason}): ${crash.message}`,
     { details: { dead_letter: true, attempts, reason, error: crash.details?.['error'] ?? crash.message } },
+  );
+}
+
+/**
+ * The `service_crashed` error of an actor taken down by a crash of the service it is linked with:
+ * `details: { reason: 'linked', from, error }`.
+ */
+export function linkedCrash(site: Omit<CrashSite, 'phase'>, from: string, cause: { code: string; message: string }): SoloError {
+  return new SoloError(
+    'service_crashed',
+    `Service '${site.service}' of tenant '${site.tenant}' crashed because its linked service '${from}' crashed (${cause.code}: ${cause.message}). ${ADVICE.linked}`,
+    { details: { reason: 'linked', from, error: cause.message } },
   );
 }

@@ -25,6 +25,7 @@ describe('IsolateSandbox', () => {
       assert.deepEqual(inst.shape, {
         handlers: { init: true, handleCall: true, handleCast: true, handleInfo: false, codeChange: true, terminate: true },
         codeVersion: '1.0.0',
+        trapExits: false,
       });
       assert.equal(await inst.handleCall('get'), 5);
       assert.equal(await inst.handleCall({ add: 10 }), 15);
@@ -191,7 +192,7 @@ describe('IsolateSandbox', () => {
       )
     ).code;
     const inst = await sandbox.spawn({ ...(await fixtureSpec('counter')), code }, new RecordingHost());
-    assert.deepEqual(await inst.handleCall(null), ['undefined', 'undefined', 'undefined', 'call,cancelTimer,cast,emit,log,self,setTimer']);
+    assert.deepEqual(await inst.handleCall(null), ['undefined', 'undefined', 'undefined', 'call,cancelTimer,cast,demonitor,emit,exit,link,log,monitor,self,setTimer,unlink']);
     inst.dispose();
   });
 

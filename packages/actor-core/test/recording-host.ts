@@ -1,5 +1,5 @@
 // Test helper: an ActorHost that records what a service did through ctx and answers ctx.call with a function.
-import type { Json } from '@solo/protocol';
+import { SoloError, type Json } from '@solo/protocol';
 import type { Actor, ActorHost, LogLevel } from '../src/index.ts';
 
 export class RecordingHost implements ActorHost {
@@ -31,5 +31,25 @@ export class RecordingHost implements ActorHost {
   }
   cancelTimer(id: string): boolean {
     return this.actor?.cancelTimer(id) ?? false;
+  }
+  readonly links: Array<{ op: 'monitor' | 'demonitor' | 'link' | 'unlink'; target: string }> = [];
+  monitor(target: string): string {
+    this.links.push({ op: 'monitor', target });
+    return `ref-${this.links.length}`;
+  }
+  demonitor(ref: string): boolean {
+    this.links.push({ op: 'demonitor', target: ref });
+    return true;
+  }
+  link(target: string): void {
+    if (target === 'ghost') throw new SoloError('not_found', `Service '${target}' is not deployed.`);
+    this.links.push({ op: 'link', target });
+  }
+  unlink(target: string): void {
+    this.links.push({ op: 'unlink', target });
+  }
+  /** As the kernel wires it: the actor ends after the current handler. */
+  exit(reason: 'normal' | 'shutdown'): void {
+    this.actor?.requestExit(reason);
   }
 }

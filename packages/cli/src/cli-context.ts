@@ -13,6 +13,8 @@ export interface CliContext {
   stdout(text: string): void;
   /** Writes to standard error: errors, notes and node logs. */
   stderr(text: string): void;
+  /** Whether standard error is a terminal (node logs are then rendered for people). @default false */
+  readonly stderrIsTTY?: boolean;
   /** Calls `handler` on SIGINT and SIGTERM until the returned function is called. */
   onSignal(handler: (signal: StopSignal) => void): () => void;
   /** Ends the process at once with `code`, skipping any cleanup still pending. */

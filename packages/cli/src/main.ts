@@ -9,6 +9,7 @@ const ctx: CliContext = {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stderrIsTTY: process.stderr.isTTY === true,
   onSignal: (handler) => {
     for (const s of SIGNALS) process.on(s, handler);
     return () => {

@@ -32,6 +32,7 @@ describe('finding the node', () => {
       nats_pid: null,
       embedded_nats: false,
       started_at: new Date().toISOString(),
+      http_url: 'http://127.0.0.1:1',
     };
     writeFileSync(join(dataDir, 'node.json'), JSON.stringify(info));
   };

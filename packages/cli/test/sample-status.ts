@@ -20,6 +20,8 @@ export function sampleStatus(over: Partial<ServiceStatus> = {}): ServiceStatus {
     deployed_at: '2025-01-01T00:00:00.000Z',
     last_crash: null,
     limits: { memory_mb: 32, cpu_ms: 1000, wall_ms: 5000 },
+    restart: 'permanent',
+    durable: false,
     ...over,
   };
 }

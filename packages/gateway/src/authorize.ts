@@ -16,3 +16,9 @@ export interface AuthorizationRequest {
  * throw `unauthorized` / `forbidden` / `rate_limited`.
  */
 export function authorizeRequest(_req: AuthorizationRequest): void {}
+
+/**
+ * Decides whether an operator (admin) request may proceed.
+ * TODO(#5): require a token with the `admin` permission; until then the admin subjects are as open as the rest.
+ */
+export function authorizeAdminRequest(_req: { door: 'nats' | 'grpc' | 'rest'; verb: string; token: string | undefined }): void {}

@@ -5,3 +5,31 @@ export { startNatsDoor } from './nats/nats-door.ts';
 export type { NatsDoor, NatsDoorOptions } from './nats/nats-door.ts';
 export { authorizeRequest } from './authorize.ts';
 export type { AuthorizationRequest } from './authorize.ts';
+/**
+ * The HTTP door (fastify): `GET /metrics` (Prometheus) and `GET /health` (200 when ready, 503 otherwise),
+ * on 127.0.0.1 and a free port by default. `startHttpDoor` throws `invalid_request` for a bad host or port
+ * and `unavailable` when the address cannot be bound.
+ */
+export { startHttpDoor, resolveHttpAddress, DEFAULT_HTTP_HOST } from './http/http-door.ts';
+export type { HttpDoor, HttpDoorOptions } from './http/http-door.ts';
+/** The HTTP status of every error code. */
+export { HTTP_STATUS } from './http/http-status.ts';
+/**
+ * The node's structured log (pino, one JSON object per line with `correlation_id`, `tenant_id`,
+ * `service_id`, `duration_ms` where they apply), its levels (`parseNodeLogLevel` throws `invalid_request`)
+ * and the human rendering `solo up` uses on a terminal.
+ */
+export { createNodeLogger } from './logging/node-logger.ts';
+export type { NodeLogger, NodeLoggerOptions } from './logging/node-logger.ts';
+export { NODE_LOG_LEVELS, DEFAULT_NODE_LOG_LEVEL, parseNodeLogLevel } from './logging/log-level.ts';
+export type { NodeLogLevel } from './logging/log-level.ts';
+export { createPrettyLogSink } from './logging/pretty-log-sink.ts';
+/**
+ * OpenTelemetry: `startTracing` registers the trace SDK when the OTEL_* variables ask for it (or an exporter
+ * is given) and returns null otherwise; `resolveTracingConfig` is its pure reading of the environment
+ * (throws `invalid_request` naming a variable it cannot honour). `startNode` calls both.
+ */
+export { startTracing } from './telemetry/start-tracing.ts';
+export type { StartTracingOptions, Tracing } from './telemetry/start-tracing.ts';
+export { resolveTracingConfig, OTLP_PROTOCOLS, TRACE_SAMPLERS } from './telemetry/tracing-config.ts';
+export type { TracingConfig, OtlpProtocol, TraceSamplerName } from './telemetry/tracing-config.ts';

@@ -13,3 +13,40 @@ export { startManagedNatsServer } from './nats-server/managed-nats-server.ts';
 export type { ManagedNatsServer, ManagedNatsServerOptions } from './nats-server/managed-nats-server.ts';
 export { acquireDataDirLock } from './node/data-dir-lock.ts';
 export type { DataDirLock } from './node/data-dir-lock.ts';
+
+/** The node's Prometheus metrics: one registry per node; the kernel and the doors report into it. */
+export { NodeMetrics, METRIC_NAMES } from './metrics/node-metrics.ts';
+/** Options of {@link NodeMetrics} (`defaultMetrics` @default true), a scraped service and an answered request. */
+export type { NodeMetricsOptions, ServiceSample, ApiRequestObservation } from './metrics/node-metrics.ts';
+/** Bounded label values: doors, verbs ('unknown' for any other), outcomes ('ok' or an error code), event types. */
+export { DOORS, verbLabel, errorOutcome, outcomeLabel, eventTypeLabel } from './metrics/metric-labels.ts';
+export type { Door, VerbLabel, OutcomeLabel, EventTypeLabel } from './metrics/metric-labels.ts';
+/** A service's `log_level`: the default, its key in the record's options, and the filter `ctx.log` applies. */
+export { DEFAULT_SERVICE_LOG_LEVEL, LOG_LEVEL_OPTION, serviceLogLevel, logLevelPasses } from './service-log-level.ts';
+/**
+ * Tracing over `@opentelemetry/api` (a no-op until an SDK is registered): Solo's tracer, span names and
+ * attribute keys, `withSpan` (runs a function in an active child span and marks it failed with the Solo
+ * error code on a rejection) and `markSpanError`.
+ */
+export { TRACER_NAME, SPAN_ATTRIBUTES, SPAN_NAMES, soloTracer, serviceAttributes, markSpanError, withSpan } from './tracing/spans.ts';
+export type { WithSpanOptions, SoloSpanKind } from './tracing/spans.ts';
+/** W3C trace context in and out of NATS, HTTP and mailbox headers (`traceparent`, `tracestate`). */
+export { extractTraceContext, injectTraceContext, traceContextHeaders } from './tracing/trace-context.ts';
+/** A span with one child span per step of a multi-step operation. */
+export { withPhasedSpan } from './tracing/phased-span.ts';
+export type { PhaseRunner } from './tracing/phased-span.ts';
+/**
+ * Hot swap tracing for the swap code: `traceSwap(target, async (phase) => { await phase('compile', …); … })`
+ * gives a `solo.swap` span with `solo.swap.<phase>` children. Rejections are rethrown.
+ */
+export { traceSwap, SWAP_PHASES } from './tracing/swap-tracing.ts';
+export type { SwapPhase, SwapTarget } from './tracing/swap-tracing.ts';
+/**
+ * Recovery tracing: `traceRecovery({ metrics }, async (phase) => { await phase('replay', …); … })` gives a
+ * `solo.recovery` span with `solo.recovery.<phase>` children and sets `solo_recovery_seconds`.
+ */
+export { traceRecovery, RECOVERY_PHASES } from './tracing/recovery-tracing.ts';
+export type { RecoveryPhase, TraceRecoveryOptions } from './tracing/recovery-tracing.ts';
+/** The actor end of a trace: `solo.actor.call` (timed into the call histogram) and `solo.actor.cast`. */
+export { observeActorCall, observeActorCast } from './tracing/actor-tracing.ts';
+export type { CastDeliveryFacts } from './tracing/actor-tracing.ts';

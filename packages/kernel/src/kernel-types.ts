@@ -1,5 +1,5 @@
 // Resolved inputs of the kernel's verbs: the doors validate wire requests and hand these over.
-import type { Json, RestartType, ServiceId, ServiceLimits, ServiceStatusName } from '@solo/protocol';
+import type { Json, RestartType, ServiceId, ServiceLimits, ServiceLogLevel, ServiceStatusName } from '@solo/protocol';
 
 /** Facts about the request that caused an operation. */
 export interface RequestMeta {
@@ -15,6 +15,8 @@ export interface DeployInput {
   limits: ServiceLimits | undefined;
   restart: RestartType;
   durable: boolean;
+  /** `ctx.log` lines below this level are dropped. @default 'debug' */
+  logLevel?: ServiceLogLevel;
 }
 
 /** A validated kill request. */
@@ -49,6 +51,8 @@ export interface LogsQuery {
 
 /** Where the kernel writes diagnostics about itself. */
 export interface KernelLogger {
+  /** Per-request and other chatty records; loggers without a debug level may omit it. */
+  debug?(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;

@@ -31,6 +31,13 @@ import { writeCheckpoint } from './recovery/checkpoints.ts';
 import { resolveServiceLimits } from './resolve-limits.ts';
 import { serviceKey, toServiceStatus, type ServiceEntry } from './service-entry.ts';
 import { applyEvent, createKernelState, recordKey, type KernelState, type ServiceRecord } from './state/kernel-state.ts';
+import type { NodeMetrics } from './metrics/node-metrics.ts';
+import { sampleServices } from './metrics/service-sample.ts';
+import { DEFAULT_SERVICE_LOG_LEVEL, LOG_LEVEL_OPTION, logLevelPasses, serviceLogLevel } from './service-log-level.ts';
+import { observeActorCall, observeActorCast } from './tracing/actor-tracing.ts';
+import { traceRecovery } from './tracing/recovery-tracing.ts';
+import { SPAN_ATTRIBUTES, SPAN_NAMES, serviceAttributes, withSpan } from './tracing/spans.ts';
+import { traceContextHeaders } from './tracing/trace-context.ts';
 
 /** Options of {@link Kernel.create}. */
 export interface KernelOptions {
@@ -51,9 +58,13 @@ export interface KernelOptions {
   now?: () => number;
   /** Where the kernel writes its own diagnostics. @default silent */
   log?: KernelLogger;
+  /** Where the kernel reports events, restarts, call latencies and its services for `/metrics`. @default none */
+  metrics?: NodeMetrics;
 }
 
 const DEFAULT_KILL_TIMEOUT_MS = 5000;
+/** JetStream redelivers a cast not acked within this; queued casts are kept alive with in-progress acks. */
+const MAILBOX_ACK_WAIT_MS = 30_000;
 
 /** The composition of one node's services: owns every actor cell, the kernel state and the supervisor tree. */
 export class Kernel {
@@ -79,6 +90,9 @@ export class Kernel {
   #eventsSinceCheckpoint = 0;
   #checkpointing: Promise<void> | null = null;
   #lastRecovery: RecoveryReport | null = null;
+  /** Casts delivered to this node and not yet acked, by stream sequence. */
+  readonly #inflight = new Map<number, MailboxDelivery>();
+  #workingTimer: NodeJS.Timeout | null = null;
 
   private constructor(o: KernelOptions) {
     this.#o = o;
@@ -92,6 +106,7 @@ export class Kernel {
       random: Math.random,
       onAction: (a) => this.#onSupervisorAction(a),
     });
+    o.metrics?.observeServices(() => sampleServices(this.#services.values()));
   }
 
   /** Creates a kernel that answers `health` (and makes other requests wait) until {@link start} has recovered. */
@@ -105,18 +120,29 @@ export class Kernel {
    */
   async start(): Promise<RecoveryReport> {
     this.#state = 'recovering';
-    const report = await recoverKernelState({
-      events: this.#o.events,
-      local: this.#o.local,
-      now: this.#now,
-      append: (ev) => this.#appendQuietly(ev, {}),
-      restore: (state) => this.#restore(state),
-    });
+    const report = await traceRecovery({ metrics: this.#o.metrics, nodeId: this.#o.nodeId }, () =>
+      recoverKernelState({
+        events: this.#o.events,
+        local: this.#o.local,
+        now: this.#now,
+        append: (ev) => this.#appendQuietly(ev, {}),
+        restore: (state) => this.#restore(state),
+      }),
+    );
     this.#lastRecovery = report;
     this.#consumer = await this.#o.mailbox.consume(this.#o.nodeId, (d) => this.#onMailboxDelivery(d), {
+      // A new session: whatever an earlier session of this node held unacked is redelivered now, not after ack wait.
+      fresh: true,
+      ackWaitMs: MAILBOX_ACK_WAIT_MS,
       onBadMessage: (seq: number, subject: string) => this.#log.warn('dropped a mailbox message that is not JSON', { seq, subject }),
       onError: (err) => this.#log.error('mailbox consumer error', { error: err.message }),
     });
+    // A cast may wait in its actor's queue longer than the ack wait: tell JetStream it is in progress, so it is
+    // not redelivered (and queued twice) while it waits.
+    this.#workingTimer = setInterval(() => {
+      for (const d of this.#inflight.values()) d.working();
+    }, MAILBOX_ACK_WAIT_MS / 3);
+    this.#workingTimer.unref();
     this.#state = 'ready';
     this.#markReady();
     return report;
@@ -140,7 +166,9 @@ export class Kernel {
   async deploy(tenant: TenantId, input: DeployInput, meta: RequestMeta): Promise<DeployReply> {
     await this.#accepting();
     const key = serviceKey(tenant, input.service);
-    return this.#withLock(key, () => this.#deploy(tenant, key, input, meta));
+    const attributes = serviceAttributes(tenant, input.service);
+    if (meta.correlationId) attributes[SPAN_ATTRIBUTES.correlationId] = meta.correlationId;
+    return withSpan(SPAN_NAMES.deploy, { attributes }, () => this.#withLock(key, () => this.#deploy(tenant, key, input, meta)));
   }
 
   async #deploy(tenant: TenantId, key: string, input: DeployInput, meta: RequestMeta): Promise<DeployReply> {
@@ -155,7 +183,7 @@ export class Kernel {
     let incarnation: SandboxedActor | null = null;
     try {
       const limits = resolveServiceLimits(input.limits);
-      const compiled = await compileService(input.source, { filename: input.filename });
+      const compiled = await withSpan(SPAN_NAMES.deployCompile, {}, () => compileService(input.source, { filename: input.filename }));
       const actor = this.#newActor(key, tenant, input.service);
       const draft: ServiceEntry = {
         tenant,
@@ -170,44 +198,46 @@ export class Kernel {
         lastCrash: null,
         lastHeapBytes: 0,
         appliedSeq: 0,
+        logLevel: input.logLevel ?? DEFAULT_SERVICE_LOG_LEVEL,
       };
       // Spawning and running init before the commit point is what lets a module without handlers, or an
       // init that throws, be refused without a trace in the kernel state.
-      incarnation = await startIncarnation(
-        this.#o.sandbox,
-        { tenant, service: input.service, code: compiled.code, limits },
-        createActorHost(this, draft),
-        input.args,
+      incarnation = await withSpan(SPAN_NAMES.deployAnalyse, {}, () =>
+        startIncarnation(this.#o.sandbox, { tenant, service: input.service, code: compiled.code, limits }, createActorHost(this, draft), input.args),
       );
-      await this.#o.local.artifacts.put(compiled.code);
-      // A stale snapshot or timers of an earlier service under this id must not leak into the new one.
-      await this.#durable.forget(tenant, input.service);
-      const seq = await this.#append(
-        {
-          type: 'service_deployed',
-          tenant,
-          service_id: input.service,
-          data: {
-            version: 1,
-            code_version: incarnation.shape.codeVersion,
-            artifact_hash: compiled.hash,
-            limits,
-            args: input.args,
-            filename: input.filename,
-            source_bytes: compiled.sourceBytes,
-            restart: input.restart,
-            durable: input.durable,
+      const analysed = incarnation;
+      const seq = await withSpan(SPAN_NAMES.deployStore, {}, async () => {
+        await this.#o.local.artifacts.put(compiled.code);
+        // A stale snapshot or timers of an earlier service under this id must not leak into the new one.
+        await this.#durable.forget(tenant, input.service);
+        return this.#append(
+          {
+            type: 'service_deployed',
+            tenant,
+            service_id: input.service,
+            data: {
+              version: 1,
+              code_version: analysed.shape.codeVersion,
+              artifact_hash: compiled.hash,
+              limits,
+              args: input.args,
+              filename: input.filename,
+              source_bytes: compiled.sourceBytes,
+              restart: input.restart,
+              durable: input.durable,
+              options: { [LOG_LEVEL_OPTION]: input.logLevel ?? DEFAULT_SERVICE_LOG_LEVEL },
+            },
           },
-        },
-        meta,
-      );
+          meta,
+        );
+      });
       const record = this.#kstate.services[recordKey(tenant, input.service)];
       if (!record) throw new SoloError('internal', 'The deploy event did not produce a service record.');
       draft.record = record;
       this.#services.set(key, draft);
       this.#prepared.set(key, incarnation);
       incarnation = null;
-      this.#tree.addChild(tenant, input.service, { restart: record.restart });
+      await withSpan(SPAN_NAMES.deployStart, {}, () => this.#tree.addChild(tenant, input.service, { restart: record.restart }));
       return {
         service_id: input.service,
         tenant,
@@ -244,6 +274,7 @@ export class Kernel {
       const purged = await this.#o.mailbox.purge(tenant, input.service);
       await this.#append({ type: 'service_killed', tenant, service_id: input.service, data: { mode, purged_casts: purged } }, meta);
       await this.#durable.forget(tenant, input.service);
+      this.#o.metrics?.forgetService(tenant, input.service);
       return { service_id: input.service, killed_at: new Date(this.#now()).toISOString(), mode };
     });
   }
@@ -268,22 +299,27 @@ export class Kernel {
 
   /** Request/reply to a service; the local path used by every door and by `ctx.call`. */
   async call(tenant: TenantId, service: ServiceId, message: Json, opts: { timeoutMs: number }): Promise<Json> {
-    if (this.#state !== 'ready') await this.#accepting();
-    const entry = this.#entry(tenant, service);
-    if (entry.status === 'failed') throw this.#failedError(entry);
-    const reply = await entry.actor.call(message, { timeoutMs: opts.timeoutMs });
-    if (entry.record.durable) await this.#durable.snapshot(entry);
-    return reply;
+    return withSpan(SPAN_NAMES.kernelCall, { attributes: serviceAttributes(tenant, service) }, async () => {
+      if (this.#state !== 'ready') await this.#accepting();
+      const entry = this.#entry(tenant, service);
+      if (entry.status === 'failed') throw this.#failedError(entry);
+      const reply = await observeActorCall(this.#o.metrics, tenant, service, () => entry.actor.call(message, { timeoutMs: opts.timeoutMs }));
+      if (entry.record.durable) await this.#durable.snapshot(entry);
+      return reply;
+    });
   }
 
   /** Appends a message to a service's durable mailbox; the handler runs later, in order. */
   async cast(tenant: TenantId, service: ServiceId, message: Json, meta: RequestMeta): Promise<CastReply> {
-    if (this.#state !== 'ready') await this.#accepting();
-    const entry = this.#entry(tenant, service);
-    if (entry.status === 'failed') throw this.#failedError(entry);
-    const opts: { correlationId?: string } = {};
-    if (meta.correlationId) opts.correlationId = meta.correlationId;
-    return { seq: await this.#o.mailbox.publish(tenant, service, message, opts) };
+    return withSpan(SPAN_NAMES.kernelCast, { kind: 'producer', attributes: serviceAttributes(tenant, service) }, async () => {
+      if (this.#state !== 'ready') await this.#accepting();
+      const entry = this.#entry(tenant, service);
+      if (entry.status === 'failed') throw this.#failedError(entry);
+      // The trace headers let the actor's handling of this cast, later and maybe elsewhere, join this trace.
+      const opts: { correlationId?: string; traceHeaders: Record<string, string> } = { traceHeaders: traceContextHeaders() };
+      if (meta.correlationId) opts.correlationId = meta.correlationId;
+      return { seq: await this.#o.mailbox.publish(tenant, service, message, opts) };
+    });
   }
 
   /** A page of the tenant's events. */
@@ -346,6 +382,7 @@ export class Kernel {
 
   /** Writes one log line on behalf of a service (`ctx.log`). */
   logFromService(entry: ServiceEntry, level: 'debug' | 'info' | 'warn' | 'error', message: string, data: Json | undefined): void {
+    if (!logLevelPasses(entry.logLevel ?? serviceLogLevel(entry.record), level)) return;
     const line: Parameters<LogStream['append']>[0] = { at: new Date(this.#now()).toISOString(), tenant: entry.tenant, service_id: entry.service, level, message };
     if (data !== undefined) line.data = data;
     this.#o.logs.append(line);
@@ -376,6 +413,7 @@ export class Kernel {
     const wasReady = this.#state === 'ready';
     this.#state = 'stopping';
     await this.#consumer?.stop();
+    if (this.#workingTimer) clearInterval(this.#workingTimer);
     this.#tree.stop();
     this.#durable.stop();
     const timeoutMs = opts.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS;
@@ -559,6 +597,7 @@ export class Kernel {
       e.status = 'running';
       if (attempt > 0) {
         e.restarts += 1;
+        this.#o.metrics?.countRestart(e.tenant, e.service);
         void this.#appendQuietly({ type: 'service_restarted', tenant: e.tenant, service_id: e.service, data: { attempt, restarts: e.restarts } }, {});
       } else {
         void this.#appendQuietly({ type: 'service_started', tenant: e.tenant, service_id: e.service, data: { version: e.record.current.version } }, {});
@@ -566,6 +605,10 @@ export class Kernel {
       this.#tree.report(e.tenant, e.service, { type: 'started' });
     } catch (err) {
       const wire = toWireError(err);
+      if (wire.code === 'internal') {
+        const cause = err instanceof Error && err.cause instanceof Error ? err.cause.stack : String((err as { cause?: unknown }).cause);
+        this.#log.error('could not start an incarnation', { tenant: e.tenant, service: e.service, error: String(err), cause });
+      }
       e.lastCrash = { reason: wire.message, code: String(wire.details?.['reason'] ?? wire.code), at: new Date(this.#now()).toISOString() };
       e.status = 'crashed';
       void this.#appendQuietly({ type: 'service_crashed', tenant: e.tenant, service_id: e.service, data: { error: wire, during: 'init' } }, {});
@@ -574,11 +617,13 @@ export class Kernel {
   }
 
   #onMailboxDelivery(d: MailboxDelivery): void {
+    if (this.#inflight.has(d.seq)) return; // redelivered while the first delivery still waits in its queue
     const e = this.#services.get(`${d.tenant}/${d.service}`);
     if (!e) {
       // The service was killed (its mailbox purged) or never existed on this node: nothing can handle it.
       this.#log.warn('dropped a cast for an unknown service', { tenant: d.tenant, service: d.service, seq: d.seq });
       d.term();
+      void this.#appendQuietly({ type: 'inconsistency_fixed', tenant: d.tenant, service_id: null, data: { kind: 'orphan_cast', service: d.service, mailbox_seq: d.seq } }, {});
       return;
     }
     if (e.record.durable && d.seq <= e.appliedSeq) {
@@ -586,17 +631,25 @@ export class Kernel {
       d.ack();
       return;
     }
+    this.#inflight.set(d.seq, d);
+    const ack = (): void => {
+      this.#inflight.delete(d.seq);
+      d.ack();
+    };
     e.actor.cast(d.message).then(
       () => {
-        if (!e.record.durable) return d.ack();
+        if (!e.record.durable) return ack();
         e.appliedSeq = Math.max(e.appliedSeq, d.seq);
         // The snapshot (state + last applied sequence, one LMDB transaction) is durable before the ack.
-        this.#durable.snapshot(e).then(
-          () => d.ack(),
-          (err: unknown) => this.#log.error('durable snapshot failed; the cast will be redelivered', { seq: d.seq, error: String(err) }),
-        );
+        this.#durable.snapshot(e).then(ack, (err: unknown) => {
+          this.#inflight.delete(d.seq);
+          this.#log.error('durable snapshot failed; the cast will be redelivered', { seq: d.seq, error: String(err) });
+        });
       },
-      (err: unknown) => void this.#deadLetter(e, d, err),
+      (err: unknown) => {
+        this.#inflight.delete(d.seq);
+        void this.#deadLetter(e, d, err);
+      },
     );
   }
 
@@ -628,6 +681,7 @@ export class Kernel {
       this.#appendsInFlight--;
     }
     applyEvent(this.#kstate, { ...full, seq });
+    this.#o.metrics?.countEvent(full.type);
     this.#eventsSinceCheckpoint++;
     this.#maybeCheckpoint();
     return seq;

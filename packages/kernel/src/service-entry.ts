@@ -1,7 +1,7 @@
 // The kernel's runtime view of one deployed service: its durable record (from the kernel state), its actor
 // cell and what status reports about it.
 import type { Actor } from '@solo/actor-core';
-import type { CrashInfo, ServiceId, ServiceStatus, ServiceStatusName, TenantId } from '@solo/protocol';
+import type { CrashInfo, ServiceId, ServiceLogLevel, ServiceStatus, ServiceStatusName, TenantId } from '@solo/protocol';
 import type { ServiceRecord } from './state/kernel-state.ts';
 
 /** One deployed service as the kernel holds it in memory. */
@@ -22,6 +22,8 @@ export interface ServiceEntry {
   lastHeapBytes: number;
   /** Durable services: the last mailbox sequence whose effect is in the LMDB snapshot. */
   appliedSeq: number;
+  /** Lowest `ctx.log` level kept, while a deploy runs init before its record exists. @default the record's `options.log_level` */
+  logLevel?: ServiceLogLevel;
 }
 
 /** The map key of a service. */

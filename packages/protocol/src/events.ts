@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   'service_restarted',
   'service_failed',
   'supervisor_escalated',
+  'supervisor_policy_set',
+  'service_exited',
   'message_dead_lettered',
   'hot_swap_started',
   'hot_swap_succeeded',

@@ -13,3 +13,8 @@ export type RestartType = (typeof RESTART_TYPES)[number];
 export const RESTART_STRATEGIES = ['one_for_one', 'one_for_all', 'rest_for_one'] as const;
 /** One restart strategy. */
 export type RestartStrategy = (typeof RESTART_STRATEGIES)[number];
+
+/** What a tenant supervisor does when a child exceeds its restart intensity, in OTP terms. */
+export const ESCALATION_POLICIES = ['stop_all', 'mark_failed'] as const;
+/** One escalation policy: `stop_all` stops every service of the tenant, `mark_failed` only fails that child. */
+export type EscalationPolicy = (typeof ESCALATION_POLICIES)[number];

@@ -42,14 +42,15 @@ export type { Subject, StreamName, LmdbDbName } from './names.ts';
 export { EVENT_TYPES, isEventType } from './events.ts';
 export type { EventType, EventInput, SoloEvent } from './events.ts';
 export { SERVICE_HANDLERS } from './service-contract.ts';
-export type { Json, CallOptions, ServiceContext, CallResult, ServiceDefinition } from './service-contract.ts';
-export { API_VERBS, isApiVerb, MAX_SOURCE_BYTES, SERVICE_LIMITS, SERVICE_STATUSES, SERVICE_LOG_LEVELS } from './wire.ts';
+export type { Json, CallOptions, ServiceContext, CallResult, ServiceDefinition, DownReason, DownMessage, ExitMessage } from './service-contract.ts';
+export { API_VERBS, isApiVerb, MAX_SOURCE_BYTES, SERVICE_LIMITS, SERVICE_STATUSES, SERVICE_LOG_LEVELS, NODE_LOG_LEVELS } from './wire.ts';
 export type {
   ApiVerb,
   ServiceLimits,
   ResolvedServiceLimits,
   ServiceStatusName,
   ServiceLogLevel,
+  NodeLogLevel,
   DeployRequest,
   DeployReply,
   ServiceRef,
@@ -74,5 +75,25 @@ export type {
   HealthReply,
   NodeInfo,
 } from './wire.ts';
-export { RESTART_TYPES, RESTART_STRATEGIES } from './exit-reason.ts';
-export type { ExitReason, RestartType, RestartStrategy } from './exit-reason.ts';
+export { RESTART_TYPES, RESTART_STRATEGIES, ESCALATION_POLICIES } from './exit-reason.ts';
+export type { ExitReason, RestartType, RestartStrategy, EscalationPolicy } from './exit-reason.ts';
+export type {
+  BackoffOptions,
+  ServiceSupervisionOptions,
+  SupervisionPolicy,
+  SupervisionRequest,
+  SupervisionReply,
+  SupervisedChild,
+  TreeReply,
+} from './supervision-wire.ts';
+export { DEFAULT_ROLLBACK_WINDOW_MS, MAX_ROLLBACK_WINDOW_MS } from './hot-swap-wire.ts';
+export type {
+  SwapRequest,
+  SwapReply,
+  ReplaceRequest,
+  ReplaceReply,
+  RollbackRequest,
+  RollbackReply,
+  VersionInfo,
+  HistoryReply,
+} from './hot-swap-wire.ts';

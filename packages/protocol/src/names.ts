@@ -186,4 +186,8 @@ export const HEADERS = {
   /** Deadline of a service call through the NATS service subject, in ms (1–300000). @default 5000 */
   timeoutMs: 'Solo-Timeout-Ms',
   streamSeq: 'Solo-Seq',
+  /** W3C trace context (OpenTelemetry): the caller's span, so one trace follows a request across doors. */
+  traceparent: 'traceparent',
+  /** W3C trace context: vendor state that travels with `traceparent`. */
+  tracestate: 'tracestate',
 } as const;

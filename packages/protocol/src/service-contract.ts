@@ -35,6 +35,48 @@ export interface ServiceContext {
   cancelTimer(timerId: string): boolean;
   /** Appends an application event (`service_emitted`) to the event log. */
   emit(type: string, payload?: Json): void;
+  /**
+   * Watches another service of the same tenant: when its running incarnation stops or crashes, this actor's
+   * `handleInfo` gets a {@link DownMessage} once (monitors are one-shot, as in OTP). A target that is deployed
+   * but not running gets an immediate notice with reason `noproc`. Returns the monitor ref.
+   * Throws `not_found` for an unknown target, `invalid_request` for itself.
+   */
+  monitor(target: string): string;
+  /** Removes a monitor; false when it already fired or never existed. */
+  demonitor(ref: string): boolean;
+  /**
+   * Links this actor with another running service of the same tenant, both ways: a crash of either crashes
+   * the other, unless the other exports `trapExits: true`, which turns it into an {@link ExitMessage} for
+   * `handleInfo`. Links end when either side's incarnation ends. Throws `not_found` for an unknown target,
+   * `unavailable` when it is not running, `invalid_request` for itself.
+   */
+  link(target: string): void;
+  /** Removes a link (either side may); a no-op when there is none. */
+  unlink(target: string): void;
+  /**
+   * Ends this actor once the current handler returns, with exit reason `normal` (default) or `shutdown`:
+   * `terminate` runs, then its supervisor applies the restart type (a `permanent` service starts again,
+   * `transient` and `temporary` ones stay stopped).
+   */
+  exit(reason?: 'normal' | 'shutdown'): void;
+}
+
+/** Why a monitored or linked actor went down, as data. `noproc`: it was not running when monitored. */
+export type DownReason = { kind: 'normal' } | { kind: 'shutdown' } | { kind: 'noproc' } | { kind: 'crash'; error: { code: string; message: string } };
+
+/** What `handleInfo` receives when a monitored service goes down. */
+export interface DownMessage {
+  type: 'down';
+  ref: string;
+  target: string;
+  reason: DownReason;
+}
+
+/** What `handleInfo` of a service exporting `trapExits: true` receives when a linked service exits. */
+export interface ExitMessage {
+  type: 'exit';
+  from: string;
+  reason: DownReason;
 }
 
 /** What `handleCall` returns: the reply and the next state. */
@@ -47,6 +89,8 @@ export interface CallResult<S extends Json = Json, R extends Json = Json> {
 export interface ServiceDefinition<S extends Json = Json> {
   /** Free-form version label shown by `solo status`. */
   version?: string;
+  /** Turns a linked service's crash into an {@link ExitMessage} for handleInfo instead of a crash. @default false */
+  trapExits?: boolean;
   init?(args: Json, ctx: ServiceContext): S | Promise<S>;
   handleCall?(message: Json, state: S, ctx: ServiceContext): CallResult<S> | Promise<CallResult<S>>;
   handleCast?(message: Json, state: S, ctx: ServiceContext): S | Promise<S>;

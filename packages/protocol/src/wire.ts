@@ -2,6 +2,7 @@
 import type { SoloEvent } from './events.ts';
 import type { Json } from './service-contract.ts';
 import type { RestartType } from './exit-reason.ts';
+import type { ServiceSupervisionOptions } from './supervision-wire.ts';
 
 /** Every tenant API verb (`solo.t.<tenant>.api.<verb>`). */
 export const API_VERBS = [
@@ -17,6 +18,12 @@ export const API_VERBS = [
   'logs_follow',
   'follow_stop',
   'health',
+  'supervision',
+  'tree',
+  'swap',
+  'replace',
+  'rollback',
+  'history',
 ] as const;
 /** One tenant API verb. */
 export type ApiVerb = (typeof API_VERBS)[number];
@@ -57,8 +64,12 @@ export type ServiceStatusName = (typeof SERVICE_STATUSES)[number];
 export const SERVICE_LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 /** One service log level. */
 export type ServiceLogLevel = (typeof SERVICE_LOG_LEVELS)[number];
+/** Levels of a node's own log (`solo up --log-level`), lowest first; `silent` writes nothing. */
+export const NODE_LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+/** One node log level. */
+export type NodeLogLevel = (typeof NODE_LOG_LEVELS)[number];
 
-export interface DeployRequest {
+export interface DeployRequest extends ServiceSupervisionOptions {
   service_id: string;
   /** TypeScript or JavaScript source of the module (at most {@link MAX_SOURCE_BYTES}). */
   source: string;
@@ -132,6 +143,8 @@ export interface ServiceStatus {
   started_at: string | null;
   deployed_at: string;
   last_crash: CrashInfo | null;
+  /** State of the service's child machine in the supervision tree (e.g. `backoff`), null when unsupervised. */
+  supervisor_state: string | null;
   limits: ResolvedServiceLimits;
   /** Restart type of the service under its supervisor. */
   restart: RestartType;

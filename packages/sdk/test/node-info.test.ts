@@ -19,6 +19,7 @@ describe('readNodeInfo', () => {
     nats_pid: null,
     embedded_nats: false,
     started_at: '2025-01-01T00:00:00.000Z',
+    http_url: 'http://127.0.0.1:8080',
   });
 
   it('returns null when there is no node file', () => {

@@ -1,16 +1,15 @@
 // A tenant supervisor's policy: strategy, default intensity and backoff for its services, escalation.
-import type { RestartStrategy } from '@solo/protocol';
-import { RESTART_STRATEGIES } from '@solo/protocol';
+import type { EscalationPolicy, RestartStrategy } from '@solo/protocol';
+import { ESCALATION_POLICIES, RESTART_STRATEGIES } from '@solo/protocol';
 import type { BackoffPolicyInput, ResolvedBackoffPolicy } from './backoff.ts';
 import { DEFAULT_BACKOFF, checkBackoffPolicy } from './backoff.ts';
 import { checkChoice, checkInputObject, checkInteger, checkNumber } from './policy-input.ts';
 import type { RestartIntensity } from './restart-intensity.ts';
 import { DEFAULT_RESTART_INTENSITY } from './restart-intensity.ts';
 
-/** What a tenant supervisor does when one of its children exceeds its restart intensity. */
-export const ESCALATION_POLICIES = ['stop_all', 'mark_failed'] as const;
-/** One escalation policy: `stop_all` stops every service of the tenant, `mark_failed` only fails that child. */
-export type EscalationPolicy = (typeof ESCALATION_POLICIES)[number];
+// The escalation policies are part of the wire contract, so protocol defines them once.
+export { ESCALATION_POLICIES };
+export type { EscalationPolicy };
 
 /** A tenant's supervision policy as given; every field optional. */
 export interface TenantPolicyInput {

@@ -22,12 +22,20 @@ function ok(value: Json | undefined): string {
 function fail(err: unknown): string {
   return `e${JSON.stringify(toWireError(err))}`;
 }
+/** Runs a synchronous host call; its SoloError goes back tagged, to be thrown inside the isolate. */
+function guarded(run: () => string): string {
+  try {
+    return run();
+  } catch (err) {
+    return fail(err);
+  }
+}
 function parseOptional(json: unknown): Json | undefined {
   return typeof json === 'string' ? (JSON.parse(json) as Json) : undefined;
 }
 
 /**
- * Builds the callbacks handed to the isolate runtime, in the order it expects ($0…$6).
+ * Builds the callbacks handed to the isolate runtime, in the order it expects ($0…$11).
  * Call the sink only after `attach`: before that the module is loading and no handler can run.
  */
 export class HostBridge {
@@ -86,6 +94,11 @@ export class HostBridge {
       new ivm.Callback((epoch: unknown, tagged: unknown): void => {
         if (typeof epoch === 'number' && typeof tagged === 'string') this.#sink?.settle(epoch, tagged);
       }),
+      new ivm.Callback((target: unknown): string => guarded(() => ok(host.monitor(String(target))))),
+      new ivm.Callback((ref: unknown): boolean => typeof ref === 'string' && host.demonitor(ref) === true),
+      new ivm.Callback((target: unknown): string => guarded(() => (host.link(String(target)), 'o'))),
+      new ivm.Callback((target: unknown): string => guarded(() => (host.unlink(String(target)), 'o'))),
+      new ivm.Callback((reason: unknown): string => guarded(() => (host.exit(reason === 'shutdown' ? 'shutdown' : 'normal'), 'o'))),
     ];
   }
 

@@ -46,7 +46,7 @@ function rejected(spec: SpawnSpec, what: string): SoloError {
 // The shape comes out of the isolate, where the service may have patched the runtime's globals: rebuild it
 // from what is certain instead of trusting the parsed object.
 function toShape(raw: unknown): ServiceShape {
-  const o = typeof raw === 'object' && raw !== null ? (raw as { handlers?: unknown; codeVersion?: unknown }) : {};
+  const o = typeof raw === 'object' && raw !== null ? (raw as { handlers?: unknown; codeVersion?: unknown; trapExits?: unknown }) : {};
   const h = typeof o.handlers === 'object' && o.handlers !== null ? (o.handlers as Record<string, unknown>) : {};
   return {
     handlers: {
@@ -58,6 +58,7 @@ function toShape(raw: unknown): ServiceShape {
       terminate: h['terminate'] === true,
     },
     codeVersion: typeof o.codeVersion === 'string' ? o.codeVersion : null,
+    trapExits: o.trapExits === true,
   };
 }
 

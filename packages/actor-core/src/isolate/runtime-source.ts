@@ -5,13 +5,13 @@
 //   'o' ok (+ JSON), 'p' pending (the handler returned a promise; settle(epoch, result) follows),
 //   't' the handler threw (+ message), 'b' bad return (+ message), 'r' rejected module (+ message),
 //   'e' host error (+ wire error JSON).
-// It is evaluated with evalClosure: $0…$6 are host callbacks, $7/$8 the tenant and service ids.
+// It is evaluated with evalClosure: $0…$11 are host callbacks, $12/$13 the tenant and service ids.
 
 /** Source of the in-isolate runtime; evaluating it returns `{ install, dispatch, deliver, getState, setState }`. */
 export const RUNTIME_SOURCE = String.raw`
 'use strict';
-const [hostLog, hostCall, hostCast, hostSetTimer, hostCancelTimer, hostEmit, hostSettle, tenant, service] =
-  [$0, $1, $2, $3, $4, $5, $6, $7, $8];
+const [hostLog, hostCall, hostCast, hostSetTimer, hostCancelTimer, hostEmit, hostSettle] = [$0, $1, $2, $3, $4, $5, $6];
+const [hostMonitor, hostDemonitor, hostLink, hostUnlink, hostExit, tenant, service] = [$7, $8, $9, $10, $11, $12, $13];
 // Intrinsics are captured now: the service may patch globals later, which must not break the runtime.
 const parse = JSON.parse, stringify = JSON.stringify, apply = Reflect.apply, freeze = Object.freeze;
 const getProto = Object.getPrototypeOf, isArray = Array.isArray, objectProto = Object.prototype;
@@ -149,6 +149,26 @@ const ctx = freeze({
     if (typeof type !== 'string') throw new TypeErrorCtor('ctx.emit: type must be a string');
     unwrap(hostEmit(type, payload === undefined ? undefined : argJson(payload, 'the ctx.emit payload')));
   },
+  monitor(target) {
+    if (typeof target !== 'string') throw new TypeErrorCtor('ctx.monitor: target must be a service id string');
+    return unwrap(hostMonitor(target));
+  },
+  demonitor(ref) {
+    return typeof ref === 'string' ? hostDemonitor(ref) : false;
+  },
+  link(target) {
+    if (typeof target !== 'string') throw new TypeErrorCtor('ctx.link: target must be a service id string');
+    unwrap(hostLink(target));
+  },
+  unlink(target) {
+    if (typeof target !== 'string') throw new TypeErrorCtor('ctx.unlink: target must be a service id string');
+    unwrap(hostUnlink(target));
+  },
+  exit(reason) {
+    const r = reason === undefined ? 'normal' : reason;
+    if (r !== 'normal' && r !== 'shutdown') throw new TypeErrorCtor("ctx.exit: reason must be 'normal' or 'shutdown'");
+    unwrap(hostExit(r));
+  },
 });
 
 let def = null;
@@ -172,7 +192,7 @@ function install(ns) {
     def = d;
     const handlers = {};
     for (let i = 0; i < HANDLERS.length; i++) handlers[HANDLERS[i]] = typeof fns[HANDLERS[i]] === 'function';
-    return 'o' + stringify({ handlers, codeVersion: typeof d.version === 'string' ? d.version : null });
+    return 'o' + stringify({ handlers, codeVersion: typeof d.version === 'string' ? d.version : null, trapExits: d.trapExits === true });
   } catch (e) {
     return 'rcould not be loaded: ' + describeError(e);
   }

@@ -1,8 +1,8 @@
 // `solo deploy <file>`: compiles and starts (or redeploys) a service from a TypeScript/JavaScript module.
 import type { Command } from 'commander';
-import { SoloError, isValidId, parseServiceId } from '@solo/protocol';
+import { SERVICE_LOG_LEVELS, SoloError, isValidId, parseServiceId } from '@solo/protocol';
 import type { DeployRequest, ServiceLimits } from '@solo/protocol';
-import { parseIntegerOption, parseJsonArgument } from '../argument-parsing.ts';
+import { parseChoice, parseIntegerOption, parseJsonArgument } from '../argument-parsing.ts';
 import { runAction } from '../command-action.ts';
 import type { CliRun } from '../command-action.ts';
 import { readSourceFile } from '../fs/read-source-file.ts';
@@ -15,6 +15,7 @@ interface DeployOptions {
   cpuMs?: string;
   wallMs?: string;
   args?: string;
+  logLevel?: string;
 }
 
 function parseLimits(o: DeployOptions): ServiceLimits | undefined {
@@ -39,6 +40,7 @@ export function registerDeployCommand(program: Command, run: CliRun): void {
     .option('--cpu-ms <n>', 'CPU time per handler invocation in ms (node default 1000)')
     .option('--wall-ms <n>', 'wall-clock time per handler invocation in ms (node default 5000)')
     .option('--args <json>', 'JSON argument passed to init (default null)')
+    .option('--log-level <level>', `drop ctx.log lines below this level: ${SERVICE_LOG_LEVELS.join(', ')} (default debug)`)
     .action((file: string, o: DeployOptions, cmd: Command) =>
       runAction(run, cmd, {
         parse: (g) => {
@@ -61,6 +63,8 @@ export function registerDeployCommand(program: Command, run: CliRun): void {
           };
           if (args !== undefined) req.args = args;
           if (limits !== undefined) req.limits = limits;
+          const logLevel = parseChoice(o.logLevel, '--log-level', SERVICE_LOG_LEVELS);
+          if (logLevel !== undefined) req.log_level = logLevel;
           return req;
         },
         run: async (req, g, out) => {

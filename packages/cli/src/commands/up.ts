@@ -1,6 +1,7 @@
 // `solo up`: starts a node in this process (embedded nats-server unless --nats) and runs it until Ctrl-C.
 import type { Command } from 'commander';
-import type { NodeInfo } from '@solo/protocol';
+import { NODE_LOG_LEVELS, SoloError, type NodeInfo, type NodeLogLevel } from '@solo/protocol';
+import { parseChoice, parseIntegerOption } from '../argument-parsing.ts';
 import { runAction } from '../command-action.ts';
 import type { CliRun } from '../command-action.ts';
 import { onInterrupt } from '../interrupt.ts';
@@ -13,10 +14,40 @@ function formatNodeInfo(info: NodeInfo): string {
   return renderFields([
     ['node', `${info.node_id} is up`],
     ['nats', nats],
+    ['http', `${info.http_url} (/metrics, /health)`],
     ['data dir', info.data_dir],
     ['pid', String(info.pid)],
     ['started at', info.started_at],
   ]);
+}
+
+function parseCheckpointEvery(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
+    throw new SoloError('invalid_request', `--checkpoint-every must be an integer from 1 to 1000000; got '${v}'.`, { details: { field: 'checkpoint_every' } });
+  }
+  return n;
+}
+
+interface UpObservabilityOptions {
+  logLevel?: string;
+  httpPort?: string;
+  httpHost?: string;
+}
+
+/** The node's log level, HTTP address and log rendering, from the flags and SOLO_LOG_LEVEL. */
+function parseObservability(o: UpObservabilityOptions, run: CliRun): { logLevel: NodeLogLevel; httpPort?: number; httpHost?: string; pretty: boolean } {
+  const level = o.logLevel ?? run.ctx.env['SOLO_LOG_LEVEL']?.trim();
+  const logLevel = parseChoice(level === '' ? undefined : level, '--log-level', NODE_LOG_LEVELS) ?? 'info';
+  const httpPort = parseIntegerOption(o.httpPort, '--http-port', 0);
+  if (httpPort !== undefined && httpPort > 65_535) {
+    throw new SoloError('invalid_request', `--http-port must be a TCP port (1-65535, or 0 for a free one); got '${o.httpPort ?? ''}'.`, { details: { field: '--http-port' } });
+  }
+  const out: { logLevel: NodeLogLevel; httpPort?: number; httpHost?: string; pretty: boolean } = { logLevel, pretty: run.ctx.stderrIsTTY === true };
+  if (httpPort !== undefined) out.httpPort = httpPort;
+  if (o.httpHost !== undefined) out.httpHost = o.httpHost;
+  return out;
 }
 
 /** Registers `solo up`. */
@@ -24,18 +55,27 @@ export function registerUpCommand(program: Command, run: CliRun): void {
   program
     .command('up')
     .description('start a Solo node: runs until Ctrl-C (or SIGTERM), then drains and exits 0')
-    .action((_o: object, cmd: Command) =>
+    .option('--checkpoint-every <n>', 'events between checkpoints of the kernel state (default 1000)')
+    .option('--log-level <level>', `node log level: ${NODE_LOG_LEVELS.join(', ')} (env SOLO_LOG_LEVEL, default info)`)
+    .option('--http-port <n>', 'port of the HTTP door serving /metrics and /health (default 0: a free port)')
+    .option('--http-host <host>', 'interface of the HTTP door (default 127.0.0.1)')
+    .action((o: { checkpointEvery?: string } & UpObservabilityOptions, cmd: Command) =>
       runAction(run, cmd, {
-        parse: (g) => ({ dataDir: g.dataDir, natsUrl: g.natsUrl }),
+        parse: (g) => ({ dataDir: g.dataDir, natsUrl: g.natsUrl, checkpointEvery: parseCheckpointEvery(o.checkpointEvery), ...parseObservability(o, run) }),
         run: async (input, _g, out) => {
           // Loaded only here: the kernel brings LMDB, isolates and nats-server, which no client command needs.
-          const { startNode } = await import('@solo/gateway');
-          const opts: { dataDir: string; natsUrl?: string; log: (line: string) => void } = {
+          const { startNode, createPrettyLogSink } = await import('@solo/gateway');
+          const opts: Parameters<typeof startNode>[0] = {
             dataDir: input.dataDir,
-            log: (line: string) => run.ctx.stderr(`${line}\n`),
+            // JSON lines unless a person is watching stderr.
+            log: input.pretty ? createPrettyLogSink((text) => run.ctx.stderr(text)) : (line: string) => run.ctx.stderr(`${line}\n`),
+            logLevel: input.logLevel,
+            env: run.ctx.env,
           };
           if (input.natsUrl !== undefined) opts.natsUrl = input.natsUrl;
-          const node = await startNode(opts);
+          if (input.httpPort !== undefined) opts.httpPort = input.httpPort;
+          if (input.httpHost !== undefined) opts.httpHost = input.httpHost;
+          const node = await startNode({ ...opts, ...(input.checkpointEvery !== undefined ? { checkpointEvery: input.checkpointEvery } : {}) });
           out.result(node.info, () => formatNodeInfo(node.info));
           out.note('Press Ctrl-C to stop.');
           let off = (): void => undefined;

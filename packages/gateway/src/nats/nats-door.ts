@@ -2,9 +2,12 @@
 // as request/reply with JSON bodies. Every reply is `{ok:true,...}` or `{ok:false,error}` with a stable code.
 import { randomUUID } from 'node:crypto';
 import type { Msg, NatsConnection, Subscription } from 'nats';
+import { createHash } from 'node:crypto';
 import {
   HEADERS,
   SoloError,
+  adminApiWildcard,
+  parseAdminApiSubject,
   doorQueueGroup,
   parseServiceId,
   parseServiceSubject,
@@ -17,9 +20,12 @@ import {
   type Json,
   type TenantId,
 } from '@solo/protocol';
-import type { Kernel, KernelLogger } from '@solo/kernel';
-import { authorizeRequest } from '../authorize.ts';
+import type { Kernel, KernelLogger, NodeMetrics } from '@solo/kernel';
+import { authorizeAdminRequest, authorizeRequest } from '../authorize.ts';
+import { canonicalJson } from '@solo/kernel';
 import { FollowManager } from './follow-manager.ts';
+import { observeNatsRequest } from './nats-request-observer.ts';
+import { serviceIdOf } from '../telemetry/request-observer.ts';
 import {
   parseCall,
   parseCast,
@@ -44,6 +50,8 @@ export interface NatsDoorOptions {
   log: KernelLogger;
   /** Interval of follow heartbeats. @default 5000 */
   followHeartbeatMs?: number;
+  /** Counts and times every request (`solo_api_requests_total`, latency histogram). @default none */
+  metrics?: NodeMetrics;
 }
 
 /** The running NATS door. */
@@ -90,18 +98,24 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
 
   const handleApi = async (msg: Msg): Promise<void> => {
     const correlationId = msg.headers?.get(HEADERS.correlationId) || randomUUID();
+    const obs = observeNatsRequest(msg, correlationId, o);
     try {
       if (!accepting) throw new SoloError('unavailable', 'The node is shutting down; retry against another node or after it restarts.');
       const parsed = parseTenantApiSubject(msg.subject);
       if (!parsed) throw new SoloError('invalid_request', `Unexpected subject '${msg.subject}'.`);
+      obs.describe({ tenant: parsed.tenant, verb: parsed.verb });
       const tenant = parseTenantId(parsed.tenant);
       const verb = parsed.verb as ApiVerb;
       const body = decodeBody(msg);
+      obs.describe({ service: serviceIdOf(body) });
       authorizeRequest({ door: 'nats', tenant, verb, token: msg.headers?.get(HEADERS.token) || undefined });
-      const result = await dispatch(tenant, verb, body, correlationId);
+      const result = await obs.run(() => dispatch(tenant, verb, body, correlationId));
       reply(msg, { ok: true, ...result });
     } catch (err) {
       fail(msg, err, correlationId);
+      obs.fail(err);
+    } finally {
+      obs.end();
     }
   };
 
@@ -145,24 +159,56 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
 
   const handleServiceCall = async (msg: Msg): Promise<void> => {
     const correlationId = msg.headers?.get(HEADERS.correlationId) || randomUUID();
+    const obs = observeNatsRequest(msg, correlationId, o);
     try {
       if (!accepting) throw new SoloError('unavailable', 'The node is shutting down; retry in a moment.');
       const parsed = parseServiceSubject(msg.subject);
       if (!parsed) throw new SoloError('invalid_request', `Unexpected subject '${msg.subject}'.`);
+      obs.describe({ tenant: parsed.tenant, verb: 'call', service: parsed.service });
       const tenant = parseTenantId(parsed.tenant);
       const service = parseServiceId(parsed.service);
       const message = (decodeBody(msg) ?? null) as Json;
       authorizeRequest({ door: 'nats', tenant, verb: 'call', token: msg.headers?.get(HEADERS.token) || undefined });
       const t = Number(msg.headers?.get(HEADERS.timeoutMs) || 5000);
       const timeoutMs = Number.isInteger(t) && t > 0 && t <= 300_000 ? t : 5000;
-      const answer = await kernel.call(tenant, service, message, { timeoutMs });
+      const answer = await obs.run(() => kernel.call(tenant, service, message, { timeoutMs }));
       reply(msg, { ok: true, reply: answer });
+    } catch (err) {
+      fail(msg, err, correlationId);
+      obs.fail(err);
+    } finally {
+      obs.end();
+    }
+  };
+
+  const handleAdmin = async (msg: Msg): Promise<void> => {
+    const correlationId = msg.headers?.get(HEADERS.correlationId) || randomUUID();
+    try {
+      const parsed = parseAdminApiSubject(msg.subject);
+      if (!parsed) throw new SoloError('invalid_request', `Unexpected subject '${msg.subject}'.`);
+      decodeBody(msg);
+      authorizeAdminRequest({ door: 'nats', verb: parsed.verb, token: msg.headers?.get(HEADERS.token) || undefined });
+      switch (parsed.verb) {
+        case 'health':
+          reply(msg, { ok: true, ...kernel.health(), recovery: kernel.lastRecovery });
+          return;
+        case 'state': {
+          // The canonical dump of the kernel state: what a replay of the event log rebuilds.
+          const state = kernel.stateSnapshot();
+          const json = canonicalJson(state);
+          reply(msg, { ok: true, seq: state.seq, checksum: createHash('sha256').update(json).digest('hex'), state });
+          return;
+        }
+        default:
+          throw new SoloError('invalid_request', `Unknown admin verb '${parsed.verb}'. Verbs: health, state.`);
+      }
     } catch (err) {
       fail(msg, err, correlationId);
     }
   };
 
   const subs: Subscription[] = [
+    nc.subscribe(adminApiWildcard(), { queue: doorQueueGroup(), callback: (err, msg) => (err ? log.error('admin subscription failed', { error: String(err) }) : track(handleAdmin(msg))) }),
     nc.subscribe(tenantApiWildcard(), { queue: doorQueueGroup(), callback: (err, msg) => (err ? log.error('api subscription failed', { error: String(err) }) : track(handleApi(msg))) }),
     nc.subscribe(serviceWildcard(), { queue: doorQueueGroup(), callback: (err, msg) => (err ? log.error('service subscription failed', { error: String(err) }) : track(handleServiceCall(msg))) }),
   ];

@@ -1,7 +1,7 @@
 // Wire request validation for the NATS door: strict schemas (unknown fields are errors), turned into the
 // kernel's resolved inputs. Every failure is `invalid_request` naming the field.
 import { z } from 'zod';
-import { MAX_SOURCE_BYTES, RESTART_TYPES, SERVICE_STATUSES, SoloError, isEventType, parseServiceId, type Json } from '@solo/protocol';
+import { MAX_SOURCE_BYTES, RESTART_TYPES, SERVICE_LOG_LEVELS, SERVICE_STATUSES, SoloError, isEventType, parseServiceId, type Json } from '@solo/protocol';
 import type { DeployInput, EventsQuery, KillInput, ListQuery, LogsQuery } from '@solo/kernel';
 
 const serviceId = z.string().transform((s, ctx) => {
@@ -26,6 +26,7 @@ const deploy = z.strictObject({
     .optional(),
   restart: z.enum(RESTART_TYPES).optional(),
   durable: z.boolean().optional(),
+  log_level: z.enum(SERVICE_LOG_LEVELS).optional(),
 });
 const kill = z.strictObject({ service_id: serviceId, force: z.boolean().optional(), timeout_ms: z.number().int().min(0).max(300_000).optional() });
 const ref = z.strictObject({ service_id: serviceId });
@@ -76,6 +77,7 @@ export function parseDeploy(body: unknown): DeployInput {
     limits: r.limits,
     restart: r.restart ?? 'permanent',
     durable: r.durable ?? false,
+    logLevel: r.log_level ?? 'debug',
   };
 }
 /** Validates a kill body. */

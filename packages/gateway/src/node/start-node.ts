@@ -5,10 +5,16 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { IsolateSandbox } from '@solo/actor-core';
-import { Kernel, acquireDataDirLock, startManagedNatsServer, type DataDirLock, type KernelLogger, type ManagedNatsServer } from '@solo/kernel';
+import { Kernel, NodeMetrics, acquireDataDirLock, startManagedNatsServer, type DataDirLock, type ManagedNatsServer } from '@solo/kernel';
 import { SoloError, type NodeInfo } from '@solo/protocol';
 import { DeadLetters, EventLog, LocalStore, LogStream, MailboxStream, ensureStreams } from '@solo/store';
 import { startNatsDoor, type NatsDoor } from '../nats/nats-door.ts';
+import { resolveHttpAddress, startHttpDoor, type HttpDoor } from '../http/http-door.ts';
+import { DEFAULT_NODE_LOG_LEVEL, parseNodeLogLevel, type NodeLogLevel } from '../logging/log-level.ts';
+import { createNodeLogger } from '../logging/node-logger.ts';
+import { startTracing } from '../telemetry/start-tracing.ts';
+import { resolveTracingConfig } from '../telemetry/tracing-config.ts';
+import { watchNatsConnection } from './nats-connection-gauge.ts';
 
 /** Solo's version, reported by health. */
 export const SOLO_VERSION = '0.1.0';
@@ -21,6 +27,14 @@ export interface StartNodeOptions {
   natsUrl?: string;
   /** Receives one JSON line per node log record. @default silent */
   log?: (line: string) => void;
+  /** Lowest level of the node's own records written to `log`. @default 'info' */
+  logLevel?: NodeLogLevel;
+  /** Interface of the HTTP door (`/metrics`, `/health`). @default '127.0.0.1' */
+  httpHost?: string;
+  /** Port of the HTTP door; 0 picks a free one. @default 0 */
+  httpPort?: number;
+  /** Where the OTEL_* variables are read; tracing is off unless they name an exporter. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Deadline for in-flight handlers and terminate at stop. @default 10000 */
   shutdownTimeoutMs?: number;
   /** Events between checkpoints of the kernel state. @default 1000 */
@@ -32,22 +46,14 @@ export interface RunningNode {
   readonly info: NodeInfo;
   readonly kernel: Kernel;
   readonly door: NatsDoor;
+  /** The HTTP door (`info.http_url`). */
+  readonly http: HttpDoor;
+  /** The node's metrics, as served on `/metrics`. */
+  readonly metrics: NodeMetrics;
   /** Graceful stop; idempotent. */
   stop(): Promise<void>;
   /** Resolves once the node has stopped (by stop() or because its embedded NATS died). */
   readonly closed: Promise<void>;
-}
-
-function createLogger(sink: ((line: string) => void) | undefined, nodeId: () => string): KernelLogger {
-  const write = (level: string, message: string, fields?: Record<string, unknown>): void => {
-    if (!sink) return;
-    sink(JSON.stringify({ time: new Date().toISOString(), level, node_id: nodeId(), msg: message, ...fields }));
-  };
-  return {
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-  };
 }
 
 function writeJsonAtomic(path: string, value: unknown): void {
@@ -58,12 +64,18 @@ function writeJsonAtomic(path: string, value: unknown): void {
 
 /**
  * Starts a node on `dataDir`.
- * @throws `already_exists` when another node holds the data dir; `unavailable` when NATS cannot be started or reached.
+ * @throws `invalid_request` for a bad log level, HTTP address or OTEL_* variable; `already_exists` when another
+ * node holds the data dir; `unavailable` when NATS cannot be started or reached or the HTTP port cannot be bound.
  */
 export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   const dataDir = resolve(opts.dataDir);
   let nodeId = '';
-  const log = createLogger(opts.log, () => nodeId);
+  const log = createNodeLogger({ level: parseNodeLogLevel(opts.logLevel ?? DEFAULT_NODE_LOG_LEVEL), sink: opts.log, nodeId: () => nodeId });
+  // Checked before anything starts, so a bad flag or variable leaves nothing behind.
+  const env = opts.env ?? process.env;
+  resolveTracingConfig(env);
+  const httpAddress = resolveHttpAddress({ host: opts.httpHost, port: opts.httpPort });
+  const metrics = new NodeMetrics();
   const cleanup: (() => Promise<void> | void)[] = [];
   const undo = async (): Promise<void> => {
     for (const fn of cleanup.reverse()) {
@@ -75,6 +87,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     }
   };
   let lock: DataDirLock | null = null;
+  let published: NodeInfo | null = null;
   try {
     lock = acquireDataDirLock(dataDir);
     const heldLock = lock;
@@ -82,7 +95,14 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     let nats: ManagedNatsServer | null = null;
     let natsUrl = opts.natsUrl;
     if (!natsUrl) {
-      nats = await startManagedNatsServer({ dir: join(dataDir, 'nats') });
+      nats = await startManagedNatsServer({
+        dir: join(dataDir, 'nats'),
+        onCrash: (i) => {
+          log.error('embedded nats-server died', { ...i, note: i.restarted ? 'restarted on the same port; clients reconnect' : 'not restarted' });
+          // Keep node.json's nats_pid true to the running server.
+          if (i.restarted && published && nats) writeJsonAtomic(join(dataDir, 'node.json'), { ...published, nats_pid: nats.pid });
+        },
+      });
       const started = nats;
       cleanup.push(() => started.stop());
       natsUrl = nats.url;
@@ -94,6 +114,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       throw new SoloError('unavailable', `Cannot connect to NATS at ${natsUrl}: ${(err as Error).message}. Check the URL, or omit --nats to start an embedded server.`, { cause: err });
     }
     cleanup.push(() => nc.close());
+    watchNatsConnection(nc, metrics);
     await ensureStreams(nc);
     mkdirSync(join(dataDir, 'lmdb'), { recursive: true });
     const local = LocalStore.open(join(dataDir, 'lmdb'));
@@ -101,6 +122,8 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const storedId = local.meta.get('node_id') as string | undefined;
     nodeId = storedId ?? `n${randomBytes(4).toString('hex')}`;
     if (!storedId) await local.meta.put('node_id', nodeId);
+    const tracing = await startTracing({ env, serviceVersion: SOLO_VERSION, instanceId: nodeId, log });
+    if (tracing) cleanup.push(() => tracing.shutdown());
     const [events, mailbox, logs, deadLetters] = await Promise.all([EventLog.open(nc), MailboxStream.open(nc), LogStream.open(nc), DeadLetters.open(nc)]);
     const kernel = Kernel.create({
       nodeId,
@@ -112,12 +135,16 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       sandbox: new IsolateSandbox(),
       version: SOLO_VERSION,
       log,
+      metrics,
       ...(opts.checkpointEvery !== undefined ? { checkpointEvery: opts.checkpointEvery } : {}),
     });
     cleanup.push(() => kernel.stop({ timeoutMs: opts.shutdownTimeoutMs ?? 10_000 }));
     // The door answers from the start: during recovery requests wait for it (bounded) or get `unavailable`.
-    const door = startNatsDoor({ nc, kernel, log });
+    const door = startNatsDoor({ nc, kernel, log, metrics });
     cleanup.push(() => door.stop());
+    // Also up before recovery, so probes see 503 until the node is ready.
+    const http = await startHttpDoor({ kernel, metrics, log, ...httpAddress });
+    cleanup.push(() => http.stop());
     const recovery = await kernel.start();
     log.info('recovery completed', { ...recovery });
 
@@ -129,12 +156,14 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       nats_pid: nats?.pid ?? null,
       embedded_nats: nats !== null,
       started_at: new Date().toISOString(),
+      http_url: http.url,
     };
     const infoPath = join(dataDir, 'node.json');
     writeJsonAtomic(infoPath, info);
+    published = info;
     cleanup.push(() => rmSync(infoPath, { force: true }));
     await events.append({ type: 'node_started', tenant: null, service_id: null, at: info.started_at, data: { node_id: nodeId, nats_url: natsUrl, embedded_nats: info.embedded_nats } });
-    log.info('node started', { nats_url: natsUrl, data_dir: dataDir, pid: process.pid });
+    log.info('node started', { nats_url: natsUrl, http_url: http.url, data_dir: dataDir, pid: process.pid });
 
     let stopping: Promise<void> | null = null;
     let markClosed: () => void = () => {};
@@ -143,6 +172,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       stopping ??= (async () => {
         // Reverse order: doors first (no new work), then the kernel drains, then the event, then stores.
         await door.stop();
+        await http.stop();
         await kernel.stop({ timeoutMs: opts.shutdownTimeoutMs ?? 10_000 });
         try {
           await events.append({ type: 'node_stopped', tenant: null, service_id: null, at: new Date().toISOString(), data: { node_id: nodeId } });
@@ -154,6 +184,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         await local.close();
         await nats?.stop();
         heldLock.release();
+        await tracing?.shutdown();
         log.info('node stopped');
         markClosed();
       })();
@@ -162,11 +193,11 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     if (nats) {
       void nats.exited.then((code) => {
         if (stopping) return;
-        log.error('embedded nats-server exited unexpectedly; stopping the node', { code, log_file: nats?.logFile });
+        log.error('embedded nats-server is gone and could not be restarted; stopping the node', { code, log_file: nats?.logFile });
         void stop();
       });
     }
-    return { info, kernel, door, stop, closed };
+    return { info, kernel, door, http, metrics, stop, closed };
   } catch (err) {
     await undo();
     throw err;

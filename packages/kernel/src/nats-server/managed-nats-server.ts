@@ -2,6 +2,7 @@
 // and log file under the data dir. It dies with the node, even on kill -9 (parent-death signal via setpriv).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { SoloError } from '@solo/protocol';
 
@@ -13,6 +14,13 @@ export interface ManagedNatsServerOptions {
   bin?: string;
   /** How long to wait for the server to accept connections. @default 15000 */
   readyTimeoutMs?: number;
+  /**
+   * Restart the server on the same port and store when it dies unexpectedly (kill -9, crash), so clients
+   * reconnect to the same URL. @default true
+   */
+  restartOnCrash?: boolean;
+  /** Told about each unexpected exit and whether a restart followed. */
+  onCrash?: (info: { code: number | null; signal: string | null; restarted: boolean; error?: string }) => void;
 }
 
 /** A running embedded nats-server. */
@@ -20,7 +28,7 @@ export interface ManagedNatsServer {
   readonly url: string;
   readonly pid: number;
   readonly logFile: string;
-  /** Resolves when the process exits, whatever the reason. */
+  /** Resolves when the server is gone for good: stopped, or crashed and could not be restarted. */
   readonly exited: Promise<number | null>;
   /** SIGTERM (lame-duck shutdown flushes JetStream), SIGKILL after `graceMs` (default 5000). */
   stop(opts?: { graceMs?: number }): Promise<void>;
@@ -37,6 +45,18 @@ function findBin(explicit: string | undefined): string {
     'unavailable',
     'nats-server is not installed. Run `bash scripts/bootstrap.sh` (or `apt-get install nats-server`), or pass `--nats <url>` to use an existing server.',
   );
+}
+
+function pickFreePort(preferred = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) => (preferred !== 0 && err.code === 'EADDRINUSE' ? resolve(pickFreePort(0)) : reject(err)));
+    srv.listen(preferred, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 function hasSetpriv(): boolean {
@@ -69,14 +89,24 @@ export async function startManagedNatsServer(opts: ManagedNatsServerOptions): Pr
   const bin = findBin(opts.bin);
   const dir = opts.dir;
   mkdirSync(join(dir, 'js'), { recursive: true });
-  for (const f of readdirSync(dir)) if (f.endsWith('.ports')) rmSync(join(dir, f), { force: true });
   const conf = join(dir, 'nats-server.conf');
   const logFile = join(dir, 'nats-server.log');
+  // A fixed port (free when chosen) rather than -1, so a restarted server is reachable at the same URL; the
+  // port of the previous run is reused when it is still free, so agents that cached the URL find the node.
+  const portFile = join(dir, 'port');
+  let previous = 0;
+  try {
+    previous = Number.parseInt(readFileSync(portFile, 'utf8'), 10) || 0;
+  } catch {
+    // First start on this data dir.
+  }
+  const port = await pickFreePort(previous);
+  writeFileSync(portFile, String(port));
   writeFileSync(
     conf,
     [
       '# Written by solo up on every start; edits are overwritten.',
-      'listen: 127.0.0.1:-1',
+      `listen: 127.0.0.1:${port}`,
       `ports_file_dir: "${dir}"`,
       `log_file: "${logFile}"`,
       'logtime: true',
@@ -91,33 +121,85 @@ export async function startManagedNatsServer(opts: ManagedNatsServerOptions): Pr
   // setpriv --pdeathsig makes the kernel deliver SIGTERM to nats-server when the node dies, even by SIGKILL,
   // so no orphan keeps the store locked. Without setpriv the node's own exit handlers are the only guard.
   const [cmd, args] = hasSetpriv() ? ['setpriv', ['--pdeathsig', 'TERM', '--', bin, '-c', conf]] : [bin, ['-c', conf]];
-  const child = spawn(cmd as string, args as string[], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
-  let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => {
-    stderr = (stderr + b.toString()).slice(-4000);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const spawned = await new Promise<boolean>((resolve) => {
-    child.once('spawn', () => resolve(true));
-    child.once('error', () => resolve(false));
-  });
-  if (!spawned || child.pid === undefined) throw new SoloError('unavailable', `Could not start ${bin}: ${stderr || 'spawn failed'}`);
-  const pid = child.pid;
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 15_000);
-  let url: string;
-  try {
-    url = await readPortsFile(dir, pid, child, deadline);
-  } catch (err) {
-    child.kill('SIGKILL');
-    if (stderr) throw new SoloError('unavailable', `nats-server failed to start: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, { cause: err });
-    throw err;
-  }
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 15_000;
+
+  const launch = async (): Promise<{ child: ChildProcess; url: string; stderr: () => string }> => {
+    for (const f of readdirSync(dir)) if (f.endsWith('.ports')) rmSync(join(dir, f), { force: true });
+    const child = spawn(cmd as string, args as string[], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+    let stderr = '';
+    child.stderr?.on('data', (b: Buffer) => {
+      stderr = (stderr + b.toString()).slice(-4000);
+    });
+    const spawned = await new Promise<boolean>((resolve) => {
+      child.once('spawn', () => resolve(true));
+      child.once('error', () => resolve(false));
+    });
+    if (!spawned || child.pid === undefined) throw new SoloError('unavailable', `Could not start ${bin}: ${stderr || 'spawn failed'}`);
+    try {
+      const url = await readPortsFile(dir, child.pid, child, Date.now() + readyTimeoutMs);
+      return { child, url, stderr: () => stderr };
+    } catch (err) {
+      child.kill('SIGKILL');
+      if (stderr) throw new SoloError('unavailable', `nats-server failed to start: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, { cause: err });
+      throw err;
+    }
+  };
+
+  let current = await launch();
+  let stopping = false;
+  let markExited: (code: number | null) => void = () => {};
+  const exited = new Promise<number | null>((r) => (markExited = r));
+  const watch = (c: ChildProcess): void => {
+    c.once('exit', (code, signal) => {
+      if (stopping) {
+        markExited(code);
+        return;
+      }
+      if (opts.restartOnCrash === false) {
+        opts.onCrash?.({ code, signal, restarted: false });
+        markExited(code);
+        return;
+      }
+      void (async () => {
+        // Restart with backoff; JetStream recovers its file store, clients reconnect to the same URL.
+        for (let attempt = 1; attempt <= 5 && !stopping; attempt++) {
+          try {
+            await new Promise((r) => setTimeout(r, 100 * attempt));
+            if (stopping) break;
+            current = await launch();
+            watch(current.child);
+            opts.onCrash?.({ code, signal, restarted: true });
+            return;
+          } catch (err) {
+            opts.onCrash?.({ code, signal, restarted: false, error: String(err) });
+          }
+        }
+        markExited(code);
+      })();
+    });
+  };
+  watch(current.child);
+
   const stop = async (o: { graceMs?: number } = {}): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), o.graceMs ?? 5000);
-    await exited;
+    stopping = true;
+    const c = current.child;
+    if (c.exitCode !== null || c.signalCode !== null) {
+      markExited(c.exitCode);
+      return;
+    }
+    const done = new Promise<void>((r) => c.once('exit', () => r()));
+    c.kill('SIGTERM');
+    const t = setTimeout(() => c.kill('SIGKILL'), o.graceMs ?? 5000);
+    await done;
     clearTimeout(t);
   };
-  return { url, pid, logFile, exited, stop };
+  return {
+    url: current.url,
+    get pid() {
+      return current.child.pid ?? -1;
+    },
+    logFile,
+    exited,
+    stop,
+  };
 }

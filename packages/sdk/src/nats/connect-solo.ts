@@ -31,6 +31,7 @@ import { unwrapReply, withCorrelationId } from '../reply-envelope.ts';
 import { checkDeployRequest, checkKillRequest, checkServiceFilter, checkServiceId } from '../request-checks.ts';
 import type { Follow, FollowOptions, SoloClient } from '../solo-client.ts';
 import { NatsFollow } from './nats-follow.ts';
+import { injectTraceHeaders } from './trace-propagation.ts';
 import { translateConnectError, translateRequestError } from './nats-error.ts';
 
 /** Default deadline of {@link SoloClient.call}, as in the service contract. */
@@ -164,6 +165,7 @@ class NatsSoloClient implements SoloClient {
     const h = headers();
     for (const [k, v] of Object.entries(o.extraHeaders ?? {})) h.set(k, v);
     h.set(HEADERS.correlationId, correlationId);
+    injectTraceHeaders(h);
     if (this.#opts.token !== undefined) h.set(HEADERS.token, this.#opts.token);
     let text: string;
     try {

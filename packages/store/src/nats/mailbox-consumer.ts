@@ -14,6 +14,8 @@ export interface MailboxDelivery {
   seq: number;
   message: Json;
   correlationId: string | undefined;
+  /** W3C trace context headers the cast was published with (`traceparent`, `tracestate`), if any. */
+  traceHeaders?: Readonly<Record<string, string>>;
   /** 1 on the first delivery, then 2, 3… */
   deliveryCount: number;
   /** Done: removes the message from the mailbox. */
@@ -38,6 +40,12 @@ export interface MailboxConsumeOptions {
   onBadMessage?: (seq: number, subject: string) => void;
   /** Told when `onDelivery` throws (the message is nak-ed) or the consumer loses its stream or durable. */
   onError?: (err: SoloError) => void;
+  /**
+   * Delete the node's durable first, so messages an earlier session of this node held unacked (it was killed)
+   * are redelivered at once instead of after their ack wait. Safe on the work-queue stream: unacked messages
+   * stay in the stream and the new durable starts at the first of them. @default false
+   */
+  fresh?: boolean;
 }
 
 /** A running mailbox consumer. */
@@ -78,6 +86,11 @@ export async function startMailboxConsumer(
   const { durable, maxAckPending, ackWaitMs } = resolveOptions(nodeId, opts);
   let messages: ConsumerMessages;
   try {
+    if (opts.fresh) {
+      await jsm.consumers.delete(mailboxStream(), durable).catch((err: unknown) => {
+        if ((err as { api_error?: { err_code?: unknown } }).api_error?.err_code !== 10014) throw err; // 10014: no such consumer
+      });
+    }
     // Adding an existing durable with new limits updates it (nats-server 2.9 treats create as create-or-update).
     await jsm.consumers.add(mailboxStream(), {
       durable_name: durable,
@@ -112,6 +125,16 @@ export async function startMailboxConsumer(
   };
 }
 
+/** The W3C trace context headers of a mailbox message (empty when it was published without any). */
+function readTraceHeaders(m: JsMsg): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of [HEADERS.traceparent, HEADERS.tracestate]) {
+    const v = m.headers?.get(name);
+    if (v) out[name] = v;
+  }
+  return out;
+}
+
 function deliver(m: JsMsg, onDelivery: (d: MailboxDelivery) => void, opts: MailboxConsumeOptions): void {
   const address = parseMailboxSubject(m.subject);
   let message: Json | undefined;
@@ -137,6 +160,7 @@ function deliver(m: JsMsg, onDelivery: (d: MailboxDelivery) => void, opts: Mailb
     seq: m.seq,
     message,
     correlationId,
+    traceHeaders: readTraceHeaders(m),
     deliveryCount: m.info.deliveryCount,
     ack: () => m.ack(),
     ackConfirmed: async () => {

@@ -13,6 +13,8 @@ export interface MailboxPublishOptions {
   correlationId?: string;
   /** Deduplication id: a retried publish with the same id within the stream's window is stored once. */
   msgId?: string;
+  /** W3C trace context headers (`traceparent`, `tracestate`) carried to the delivery. @default none */
+  traceHeaders?: Readonly<Record<string, string>>;
 }
 
 /** The mailbox stream. Open one per connection and share it. */
@@ -52,9 +54,11 @@ export class MailboxStream {
       throw new SoloError('invalid_request', 'The cast message is empty. Pass a JSON value (null is allowed).', { details: { field: 'message' } });
     }
     const publishOpts: Partial<JetStreamPublishOptions> = { expect: { streamName: mailboxStream() } };
-    if (opts.correlationId) {
+    const traceHeaders = Object.entries(opts.traceHeaders ?? {});
+    if (opts.correlationId || traceHeaders.length > 0) {
       const h = headers();
-      h.set(HEADERS.correlationId, opts.correlationId);
+      if (opts.correlationId) h.set(HEADERS.correlationId, opts.correlationId);
+      for (const [k, v] of traceHeaders) h.set(k, v);
       publishOpts.headers = h;
     }
     if (opts.msgId !== undefined) publishOpts.msgID = opts.msgId;

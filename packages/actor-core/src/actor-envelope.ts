@@ -1,0 +1,40 @@
+// One queued message of an actor cell (call, cast or info) and the settling of its promise, exactly once.
+import type { Json, SoloError } from '@solo/protocol';
+import type { MailboxSlot } from './mailbox.ts';
+
+/** What a message asks of the incarnation. */
+export type EnvelopeKind = 'call' | 'cast' | 'info';
+
+/** A message in an actor's mailbox, or in flight. */
+export interface Envelope {
+  kind: EnvelopeKind;
+  message: Json;
+  resolve(value: Json): void;
+  reject(error: SoloError): void;
+  settled: boolean;
+  /** Incarnations this message has crashed so far (casts are retried). */
+  attempts: number;
+  slot: MailboxSlot<Envelope> | null;
+  deadline: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** A fresh, unsettled envelope. */
+export function createEnvelope(kind: EnvelopeKind, message: Json, resolve: (v: Json) => void, reject: (e: SoloError) => void): Envelope {
+  return { kind, message, resolve, reject, settled: false, attempts: 0, slot: null, deadline: undefined };
+}
+
+/** Resolves the envelope's promise unless it already settled (a call may have timed out). */
+export function resolveEnvelope(env: Envelope, value: Json): void {
+  if (env.settled) return;
+  env.settled = true;
+  clearTimeout(env.deadline);
+  env.resolve(value);
+}
+
+/** Rejects the envelope's promise unless it already settled. */
+export function rejectEnvelope(env: Envelope, error: SoloError): void {
+  if (env.settled) return;
+  env.settled = true;
+  clearTimeout(env.deadline);
+  env.reject(error);
+}

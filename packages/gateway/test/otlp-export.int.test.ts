@@ -1,0 +1,80 @@
+// Tracing is driven by the standard OTEL_* variables: off without them, and with an OTLP endpoint the node
+// exports its spans over HTTP to that endpoint (a real collector stand-in on a loopback socket) (issue #8).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { trace } from '@opentelemetry/api';
+import { createTempDir, uniqueName, type TempDir } from '@solo/testkit';
+import { startNode, startTracing } from '@solo/gateway';
+import { tenantApiSubject, type TenantId } from '@solo/protocol';
+import { connect } from 'nats';
+import { example } from './node-fixture.ts';
+
+interface OtlpSpan {
+  name: string;
+  traceId: string;
+}
+interface OtlpExport {
+  resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
+}
+
+const received: { path: string; contentType: string; body: OtlpExport }[] = [];
+let collector: Server;
+let endpoint: string;
+let dir: TempDir;
+
+before(async () => {
+  collector = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '', body: JSON.parse(text) as OtlpExport });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+  endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+  dir = createTempDir('solo-otlp-');
+});
+after(async () => {
+  await new Promise<void>((r) => collector.close(() => r()));
+  dir.remove();
+});
+
+describe('tracing from OTEL_* variables', () => {
+  it('stays off, with nothing registered, when no exporter or endpoint is set', async () => {
+    assert.equal(await startTracing({ env: { OTEL_SERVICE_NAME: 'x' } }), null);
+    assert.equal(trace.getTracer('probe').startSpan('probe').isRecording(), false);
+  });
+
+  it('exports the spans of a call to the OTLP endpoint and flushes them when the node stops', async () => {
+    // The OTLP exporter reads its endpoint from the process environment, as any OpenTelemetry SDK does.
+    process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = endpoint;
+    process.env['OTEL_EXPORTER_OTLP_PROTOCOL'] = 'http/json';
+    process.env['OTEL_SERVICE_NAME'] = 'solo-under-test';
+    const node = await startNode({ dataDir: dir.path });
+    const t = uniqueName() as TenantId;
+    const nc = await connect({ servers: node.info.nats_url });
+    try {
+      const ask = async (verb: string, body: unknown): Promise<Record<string, unknown>> =>
+        JSON.parse((await nc.request(tenantApiSubject(t, verb), JSON.stringify(body), { timeout: 15_000 })).string()) as Record<string, unknown>;
+      assert.equal((await ask('deploy', { service_id: 'counter', source: example('counter') }))['ok'], true);
+      assert.equal((await ask('call', { service_id: 'counter', message: { op: 'inc' } }))['ok'], true);
+    } finally {
+      await nc.close();
+      await node.stop();
+    }
+    assert.ok(received.length > 0, 'the collector received an export');
+    assert.equal(received[0]?.path, '/v1/traces');
+    assert.match(received[0]?.contentType ?? '', /application\/json/);
+    const exported = received.flatMap((r) => r.body.resourceSpans);
+    const serviceNames = exported.flatMap((rs) => rs.resource.attributes.filter((a) => a.key === 'service.name').map((a) => a.value.stringValue));
+    assert.ok(serviceNames.includes('solo-under-test'));
+    const names = new Set(exported.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans.map((x) => x.name))));
+    for (const n of ['solo.nats.deploy', 'solo.deploy.compile', 'solo.nats.call', 'solo.kernel.call', 'solo.actor.call', 'solo.recovery']) {
+      assert.ok(names.has(n), `exported spans lack ${n}: ${[...names].join(', ')}`);
+    }
+    assert.equal(trace.getTracer('probe').startSpan('probe').isRecording(), false, 'stopping the node unregistered its provider');
+  });
+});
