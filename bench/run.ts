@@ -42,9 +42,9 @@ async function runSuite(suite: Suite, shared: Omit<SuiteContext, 'startNode'>, r
   const nodes: NodeProcess[] = [];
   const ctx: SuiteContext = {
     ...shared,
-    startNode: async (label) => {
+    startNode: async (label, opts) => {
       if (interrupted.signal.aborted) throw new Error('interrupted: not starting a node');
-      const node = await startNodeProcess({ repoRoot, registry, label: `${suite.name}-${label}` });
+      const node = await startNodeProcess({ repoRoot, registry, label: `${suite.name}-${label}`, ...(opts?.dataDir ? { dataDir: opts.dataDir } : {}) });
       nodes.push(node);
       return node;
     },

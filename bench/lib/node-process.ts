@@ -16,6 +16,8 @@ export interface NodeProcess {
   rootPids(): number[];
   /** SIGTERM the node (graceful drain), then make sure its nats-server is gone; removes the data dir. */
   stop(): Promise<void>;
+  /** SIGKILL the node and wait until its nats-server is gone too; keeps the data dir for a restart on it. */
+  kill9(): Promise<void>;
 }
 
 function isNodeInfo(v: unknown): v is NodeInfo {
@@ -40,9 +42,9 @@ function tail(path: string, lines: number): string {
 }
 
 /** Starts a node through the CLI and waits for its JSON line. @throws when it exits or times out first */
-export async function startNodeProcess(opts: { repoRoot: string; registry: ProcessRegistry; label: string; readyTimeoutMs?: number }): Promise<NodeProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), `solo-bench-${opts.label}-`));
-  const logPath = join(dataDir, 'node-stderr.log');
+export async function startNodeProcess(opts: { repoRoot: string; registry: ProcessRegistry; label: string; readyTimeoutMs?: number; dataDir?: string }): Promise<NodeProcess> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), `solo-bench-${opts.label}-`));
+  const logPath = join(dataDir, `node-stderr-${opts.label}.log`);
   const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'packages/cli/src/main.ts', 'up', '--data-dir', dataDir, '--json'], {
     cwd: opts.repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,6 +69,12 @@ export async function startNodeProcess(opts: { repoRoot: string; registry: Proce
   const stop = async (): Promise<void> => {
     await end();
     removeDir();
+  };
+  const kill9 = async (): Promise<void> => {
+    process.kill(pid, 'SIGKILL');
+    // The embedded nats-server follows its parent (parent-death signal); wait for both, by PID.
+    await opts.registry.stop(pid, { graceMs: 10_000 });
+    if (natsPid !== null) await opts.registry.stop(natsPid, { graceMs: 10_000 });
   };
 
   try {
@@ -97,6 +105,7 @@ export async function startNodeProcess(opts: { repoRoot: string; registry: Proce
       dataDir,
       rootPids: () => [pid, ...(natsPid !== null && isAlive(natsPid) ? [natsPid] : [])],
       stop,
+      kill9,
     };
   } catch (err) {
     await end();

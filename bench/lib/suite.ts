@@ -19,8 +19,11 @@ export interface SuiteContext {
   readonly benchDir: string;
   /** `full` in a full run, `quick` in a --quick run. */
   pick<T>(full: T, quick: T): T;
-  /** Starts a fresh node through the CLI; the runner stops it when the suite ends, even on error. */
-  startNode(label: string): Promise<NodeProcess>;
+  /**
+   * Starts a node through the CLI (on a fresh data dir, or on `dataDir` to restart a killed node); the runner
+   * stops it when the suite ends, even on error.
+   */
+  startNode(label: string, opts?: { dataDir?: string }): Promise<NodeProcess>;
   /** The raw NATS fixture (own nats-server + responder process), shared by the whole run. */
   rawNats(): Promise<RawNats>;
   /** Records a baseline for later suites of the same run. */

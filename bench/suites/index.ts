@@ -4,5 +4,6 @@ import type { Suite } from '../lib/suite.ts';
 import { baselinesSuite } from './baselines.ts';
 import { nodeApiSuite } from './node-api.ts';
 import { thousandServicesSuite } from './thousand-services.ts';
+import { recoverySuite } from './recovery.ts';
 
-export const SUITES: readonly Suite[] = [baselinesSuite, nodeApiSuite, thousandServicesSuite];
+export const SUITES: readonly Suite[] = [baselinesSuite, nodeApiSuite, thousandServicesSuite, recoverySuite];

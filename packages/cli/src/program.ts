@@ -7,6 +7,12 @@ import { registerCastCommand } from './commands/cast.ts';
 import { registerDeployCommand } from './commands/deploy.ts';
 import { registerEventsCommand } from './commands/events.ts';
 import { registerHealthCommand } from './commands/health.ts';
+import { registerHistoryCommand } from './commands/history.ts';
+import { registerReplaceCommand } from './commands/replace.ts';
+import { registerRollbackCommand } from './commands/rollback.ts';
+import { registerSupervisionCommand } from './commands/supervision.ts';
+import { registerSwapCommand } from './commands/swap.ts';
+import { registerTreeCommand } from './commands/tree.ts';
 import { registerKillCommand } from './commands/kill.ts';
 import { registerLogsCommand } from './commands/logs.ts';
 import { registerLsCommand } from './commands/ls.ts';
@@ -25,6 +31,12 @@ const COMMANDS = [
   registerLogsCommand,
   registerKillCommand,
   registerHealthCommand,
+  registerSwapCommand,
+  registerReplaceCommand,
+  registerRollbackCommand,
+  registerHistoryCommand,
+  registerTreeCommand,
+  registerSupervisionCommand,
 ] as const;
 
 /** A fresh program for one run; commander errors are thrown (exitOverride) so runCli decides the exit code. */

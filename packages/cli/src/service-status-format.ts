@@ -11,8 +11,14 @@ function uptimeLabel(s: ServiceStatus): string {
   return s.started_at === null ? '-' : formatDuration(s.uptime_ms);
 }
 
-/** The `solo ls` table: SERVICE STATUS VERSION MEMORY MAILBOX UPTIME RESTARTS. */
-export function formatServiceTable(services: readonly ServiceStatus[]): string {
+/** `12s ago throw` for a crash at `at`, seen at `nowMs`; `-` without one. */
+function crashLabel(s: ServiceStatus, nowMs: number): string {
+  if (s.last_crash === null) return '-';
+  return `${formatDuration(Math.max(0, nowMs - Date.parse(s.last_crash.at)))} ago ${s.last_crash.code}`;
+}
+
+/** The `solo ls` table: SERVICE STATUS VERSION MEMORY MAILBOX UPTIME RESTARTS SUPERVISOR LAST CRASH. */
+export function formatServiceTable(services: readonly ServiceStatus[], nowMs: number = Date.now()): string {
   const rows = services.map((s) => [
     s.service_id,
     s.status,
@@ -21,8 +27,10 @@ export function formatServiceTable(services: readonly ServiceStatus[]): string {
     String(s.mailbox_length),
     uptimeLabel(s),
     String(s.restarts),
+    s.supervisor_state ?? '-',
+    crashLabel(s, nowMs),
   ]);
-  return renderTable(['SERVICE', 'STATUS', 'VERSION', 'MEMORY', 'MAILBOX', 'UPTIME', 'RESTARTS'], rows);
+  return renderTable(['SERVICE', 'STATUS', 'VERSION', 'MEMORY', 'MAILBOX', 'UPTIME', 'RESTARTS', 'SUPERVISOR', 'LAST CRASH'], rows);
 }
 
 /** The `solo status` block: one `key: value` line per fact, the last crash included. */
@@ -37,6 +45,7 @@ export function formatServiceStatus(s: ServiceStatus): string {
     ['memory', formatBytes(s.heap_bytes)],
     ['mailbox', String(s.mailbox_length)],
     ['handled', String(s.messages_handled)],
+    ['supervisor', `${s.supervisor_state ?? 'not supervised'} (restart type ${s.restart})`],
     ['restarts', String(s.restarts)],
     ['uptime', uptimeLabel(s)],
     ['started at', s.started_at ?? '-'],

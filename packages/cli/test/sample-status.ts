@@ -19,6 +19,7 @@ export function sampleStatus(over: Partial<ServiceStatus> = {}): ServiceStatus {
     started_at: '2025-01-01T00:00:00.000Z',
     deployed_at: '2025-01-01T00:00:00.000Z',
     last_crash: null,
+    supervisor_state: 'running',
     limits: { memory_mb: 32, cpu_ms: 1000, wall_ms: 5000 },
     restart: 'permanent',
     durable: false,

@@ -6,14 +6,20 @@ import { sampleStatus } from './sample-status.ts';
 
 describe('formatServiceTable', () => {
   it('shows memory and uptime for people, and - when the service never started', () => {
-    const text = formatServiceTable([
-      sampleStatus(),
-      sampleStatus({ service_id: 'idle', status: 'stopped', started_at: null, code_version: null }),
-    ]);
+    const now = Date.parse('2025-01-02T00:00:12.000Z');
+    const text = formatServiceTable(
+      [
+        sampleStatus(),
+        sampleStatus({ service_id: 'idle', status: 'stopped', started_at: null, code_version: null, supervisor_state: 'stopped' }),
+        sampleStatus({ service_id: 'flaky', status: 'restarting', supervisor_state: 'backoff', last_crash: { at: '2025-01-02T00:00:00.000Z', code: 'throw', reason: 'boom' } }),
+      ],
+      now,
+    );
     const lines = text.split('\n');
-    assert.match(lines[0] ?? '', /^SERVICE\s+STATUS\s+VERSION\s+MEMORY\s+MAILBOX\s+UPTIME\s+RESTARTS$/);
-    assert.match(lines[1] ?? '', /^counter\s+running\s+2 \(1\.2\.0\)\s+3\.0 MiB\s+4\s+5m12s\s+1$/);
-    assert.match(lines[2] ?? '', /^idle\s+stopped\s+2\s+3\.0 MiB\s+4\s+-\s+1$/);
+    assert.match(lines[0] ?? '', /^SERVICE\s+STATUS\s+VERSION\s+MEMORY\s+MAILBOX\s+UPTIME\s+RESTARTS\s+SUPERVISOR\s+LAST CRASH$/);
+    assert.match(lines[1] ?? '', /^counter\s+running\s+2 \(1\.2\.0\)\s+3\.0 MiB\s+4\s+5m12s\s+1\s+running\s+-$/);
+    assert.match(lines[2] ?? '', /^idle\s+stopped\s+2\s+3\.0 MiB\s+4\s+-\s+1\s+stopped\s+-$/);
+    assert.match(lines[3] ?? '', /^flaky\s+restarting\s+.*\s+backoff\s+12s ago throw$/);
   });
 });
 
@@ -24,5 +30,6 @@ describe('formatServiceStatus', () => {
     );
     assert.match(text, /^last crash: +2025-01-02T00:00:00\.000Z service_crashed: boom$/m);
     assert.match(text, /^status: +running \(alive\)$/m);
+    assert.match(text, /^supervisor: +running \(restart type permanent\)$/m);
   });
 });

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, freePort, type TempDir } from '@solo/testkit';
+import { createTempDir, freePort, waitFor, type TempDir } from '@solo/testkit';
 import { killLeftoverClis, runCli, startCli, type RunningCli } from './run-cli.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
@@ -49,7 +49,7 @@ describe('solo up with --http-port and --log-level', () => {
       env: { SOLO_LOG_LEVEL: 'error' },
       timeoutMs: 600_000,
     });
-    await node.waitForStdout(/Press Ctrl-C to stop/, 30_000);
+    await node.waitForStdout(/started at: .+\n/, 30_000);
   });
   after(async () => {
     node.signal('SIGTERM');
@@ -68,12 +68,15 @@ describe('solo up with --http-port and --log-level', () => {
   });
 
   it('writes JSON log lines at the level of the flag, which wins over SOLO_LOG_LEVEL', async () => {
-    const records = node
-      .stderr()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { level: string; msg: string });
-    assert.ok(records.some((r) => r.level === 'info' && r.msg === 'node started'), node.stderr());
+    const records = (): { level: string; msg: string; verb?: string }[] =>
+      node
+        .stderr()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: string; msg: string });
+    assert.ok(records().some((r) => r.level === 'info' && r.msg === 'node started'), node.stderr());
+    // The /health request of the test above is a debug record: written because the flag said debug.
+    await waitFor(() => records().some((r) => r.level === 'debug' && r.msg === 'request handled' && r.verb === 'health'), { timeoutMs: 10_000 });
   });
 
   it('deploys with --log-level into the service_deployed event', async () => {
@@ -82,7 +85,7 @@ describe('solo up with --http-port and --log-level', () => {
     assert.equal(d.code, 0, d.stderr);
     const r = await runCli(['events', '--type', 'service_deployed', '--json'], { env, cwd: repo });
     assert.equal(r.code, 0, r.stderr);
-    const ev = JSON.parse(r.stdout.trim().split('\n')[0] ?? '') as { data: { options: { log_level: string } } };
-    assert.equal(ev.data.options.log_level, 'warn');
+    const reply = JSON.parse(r.stdout) as { events: { data: { options: { log_level: string } } }[] };
+    assert.equal(reply.events[0]?.data.options.log_level, 'warn');
   });
 });

@@ -19,17 +19,20 @@ interface OtlpExport {
   resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
 }
 
-const received: { path: string; contentType: string; body: OtlpExport }[] = [];
+const received: { path: string; contentType: string; body: OtlpExport | null; bytes: number }[] = [];
 let collector: Server;
 let endpoint: string;
 let dir: TempDir;
 
 before(async () => {
   collector = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '', body: JSON.parse(text) as OtlpExport });
+      const raw = Buffer.concat(chunks);
+      const contentType = req.headers['content-type'] ?? '';
+      const body = contentType.includes('json') ? (JSON.parse(raw.toString('utf8')) as OtlpExport) : null;
+      received.push({ path: req.url ?? '', contentType, body, bytes: raw.length });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -48,7 +51,7 @@ describe('tracing from OTEL_* variables', () => {
     assert.equal(trace.getTracer('probe').startSpan('probe').isRecording(), false);
   });
 
-  it('exports the spans of a call to the OTLP endpoint and flushes them when the node stops', async () => {
+  it('exports the spans of a call as OTLP JSON to the endpoint and flushes them when the node stops', async () => {
     // The OTLP exporter reads its endpoint from the process environment, as any OpenTelemetry SDK does.
     process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = endpoint;
     process.env['OTEL_EXPORTER_OTLP_PROTOCOL'] = 'http/json';
@@ -68,7 +71,7 @@ describe('tracing from OTEL_* variables', () => {
     assert.ok(received.length > 0, 'the collector received an export');
     assert.equal(received[0]?.path, '/v1/traces');
     assert.match(received[0]?.contentType ?? '', /application\/json/);
-    const exported = received.flatMap((r) => r.body.resourceSpans);
+    const exported = received.flatMap((r) => r.body?.resourceSpans ?? []);
     const serviceNames = exported.flatMap((rs) => rs.resource.attributes.filter((a) => a.key === 'service.name').map((a) => a.value.stringValue));
     assert.ok(serviceNames.includes('solo-under-test'));
     const names = new Set(exported.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans.map((x) => x.name))));
@@ -76,5 +79,16 @@ describe('tracing from OTEL_* variables', () => {
       assert.ok(names.has(n), `exported spans lack ${n}: ${[...names].join(', ')}`);
     }
     assert.equal(trace.getTracer('probe').startSpan('probe').isRecording(), false, 'stopping the node unregistered its provider');
+  });
+
+  it('exports OTLP protobuf by default', async () => {
+    received.length = 0;
+    delete process.env['OTEL_EXPORTER_OTLP_PROTOCOL'];
+    const node = await startNode({ dataDir: dir.path });
+    await node.stop();
+    assert.ok(received.length > 0, 'the recovery span was exported');
+    assert.equal(received[0]?.path, '/v1/traces');
+    assert.equal(received[0]?.contentType, 'application/x-protobuf');
+    assert.ok((received[0]?.bytes ?? 0) > 0);
   });
 });

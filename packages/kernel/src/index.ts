@@ -5,8 +5,10 @@ export type { KernelOptions } from './kernel.ts';
 export { applyEvent, createKernelState, recordKey, MAX_VERSION_HISTORY } from './state/kernel-state.ts';
 export type { KernelState, ServiceRecord, ServiceVersionRecord } from './state/kernel-state.ts';
 export { canonicalJson } from './state/canonical-json.ts';
-export type { RecoveryReport } from './recovery/recover.ts';
-export { CHECKPOINTS_KEPT } from './recovery/checkpoints.ts';
+export { recoverKernelState } from './recovery/recover.ts';
+export type { RecoveryReport, RecoveryDeps } from './recovery/recover.ts';
+export { CHECKPOINTS_KEPT, writeCheckpoint, loadCheckpoint } from './recovery/checkpoints.ts';
+export type { LoadedCheckpoint, RejectedCheckpoint } from './recovery/checkpoints.ts';
 export type { DeployInput, KillInput, ListQuery, EventsQuery, LogsQuery, RequestMeta, KernelLogger } from './kernel-types.ts';
 export { resolveServiceLimits } from './resolve-limits.ts';
 export { startManagedNatsServer } from './nats-server/managed-nats-server.ts';
@@ -50,3 +52,17 @@ export type { RecoveryPhase, TraceRecoveryOptions } from './tracing/recovery-tra
 /** The actor end of a trace: `solo.actor.call` (timed into the call histogram) and `solo.actor.cast`. */
 export { observeActorCall, observeActorCast } from './tracing/actor-tracing.ts';
 export type { CastDeliveryFacts } from './tracing/actor-tracing.ts';
+
+/**
+ * Hot code replacement and its relatives, reached through `kernel.codeChanges`: `swap` (keeps state through
+ * the new version's codeChange; a crash inside the rollback window restores the old code and state),
+ * `replace` and `rollback` (restart with fresh state) and `history`. Inputs are validated by the doors.
+ */
+export { CodeChanges } from './hot-swap/code-changes.ts';
+export type { SwapInput, ReplaceInput, RollbackInput } from './hot-swap/code-change-types.ts';
+/** The tenant supervision verbs, reached through `kernel.supervision`: `policy` (get/set) and `tree`. */
+export { SupervisionVerbs } from './supervision/supervision-verbs.ts';
+/** Links and monitors between a node's actors, reached through `kernel.exitSignals`. */
+export { ExitSignals } from './links/exit-signals.ts';
+/** Poison-message retries of a cast when a deploy does not set `max_cast_attempts` (3). */
+export { DEFAULT_MAX_CAST_ATTEMPTS } from './supervision/supervision-options.ts';

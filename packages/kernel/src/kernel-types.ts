@@ -1,5 +1,5 @@
 // Resolved inputs of the kernel's verbs: the doors validate wire requests and hand these over.
-import type { Json, RestartType, ServiceId, ServiceLimits, ServiceLogLevel, ServiceStatusName } from '@solo/protocol';
+import type { Json, RestartType, ServiceId, ServiceLimits, ServiceLogLevel, ServiceStatusName, ServiceSupervisionOptions } from '@solo/protocol';
 
 /** Facts about the request that caused an operation. */
 export interface RequestMeta {
@@ -17,6 +17,8 @@ export interface DeployInput {
   durable: boolean;
   /** `ctx.log` lines below this level are dropped. @default 'debug' */
   logLevel?: ServiceLogLevel;
+  /** Intensity, backoff and poison-message overrides; unset fields inherit the tenant's policy. */
+  supervision?: ServiceSupervisionOptions;
 }
 
 /** A validated kill request. */

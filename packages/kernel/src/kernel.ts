@@ -24,6 +24,12 @@ import {
 import type { DeadLetters, EventLog, EventTail, LocalStore, LogStream, LogTail, MailboxConsumer, MailboxDelivery, MailboxStream } from '@solo/store';
 import { createSupervisorTree, type SupervisorAction, type SupervisorTree } from '@solo/supervisor';
 import { createActorHost } from './actor-host.ts';
+import { CodeChanges } from './hot-swap/code-changes.ts';
+import { ExitSignals } from './links/exit-signals.ts';
+import { syncWithChild, stoppedError } from './supervision/child-sync.ts';
+import { checkServiceSupervision, childSpecOf, maxCastAttemptsOf, policyInput } from './supervision/supervision-options.ts';
+import { SupervisionVerbs } from './supervision/supervision-verbs.ts';
+import { tenantsWithSupervision } from './state/tenant-supervision.ts';
 import { DurableSupport } from './durable/durable-support.ts';
 import type { DeployInput, EventsQuery, KernelLogger, KillInput, ListQuery, LogsQuery, RequestMeta } from './kernel-types.ts';
 import { recoverKernelState, type RecoveryReport } from './recovery/recover.ts';
@@ -79,6 +85,9 @@ export class Kernel {
   /** Starts in flight, so recovery can wait for them. */
   readonly #starting = new Set<Promise<void>>();
   readonly #tree: SupervisorTree;
+  readonly #signals: ExitSignals;
+  readonly #code: CodeChanges;
+  readonly #supervision: SupervisionVerbs;
   readonly #durable: DurableSupport;
   readonly #startedAtMs: number;
   #kstate: KernelState = createKernelState();
@@ -105,6 +114,15 @@ export class Kernel {
       clock: { now: this.#now, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
       random: Math.random,
       onAction: (a) => this.#onSupervisorAction(a),
+    });
+    this.#signals = new ExitSignals({ lookup: (key) => this.#services.get(key), keyOf: serviceKey });
+    this.#code = new CodeChanges(this.#codePort());
+    this.#supervision = new SupervisionVerbs({
+      accepting: () => this.#accepting(),
+      state: () => this.#kstate,
+      tree: () => this.#tree,
+      append: (ev, meta) => this.#append(ev, meta),
+      withLock: (key, fn) => this.#withLock(key, fn),
     });
     o.metrics?.observeServices(() => sampleServices(this.#services.values()));
   }
@@ -183,8 +201,9 @@ export class Kernel {
     let incarnation: SandboxedActor | null = null;
     try {
       const limits = resolveServiceLimits(input.limits);
+      const supervision = checkServiceSupervision(input.restart, input.supervision);
       const compiled = await withSpan(SPAN_NAMES.deployCompile, {}, () => compileService(input.source, { filename: input.filename }));
-      const actor = this.#newActor(key, tenant, input.service);
+      const actor = this.#newActor(key, tenant, input.service, maxCastAttemptsOf(supervision));
       const draft: ServiceEntry = {
         tenant,
         service: input.service,
@@ -225,7 +244,7 @@ export class Kernel {
               source_bytes: compiled.sourceBytes,
               restart: input.restart,
               durable: input.durable,
-              options: { [LOG_LEVEL_OPTION]: input.logLevel ?? DEFAULT_SERVICE_LOG_LEVEL },
+              options: { [LOG_LEVEL_OPTION]: input.logLevel ?? DEFAULT_SERVICE_LOG_LEVEL, ...supervision },
             },
           },
           meta,
@@ -237,7 +256,7 @@ export class Kernel {
       this.#services.set(key, draft);
       this.#prepared.set(key, incarnation);
       incarnation = null;
-      await withSpan(SPAN_NAMES.deployStart, {}, () => this.#tree.addChild(tenant, input.service, { restart: record.restart }));
+      await withSpan(SPAN_NAMES.deployStart, {}, () => this.#tree.addChild(tenant, input.service, childSpecOf(record.restart, record.options)));
       return {
         service_id: input.service,
         tenant,
@@ -250,6 +269,7 @@ export class Kernel {
       };
     } catch (err) {
       incarnation?.dispose();
+      if (!this.#services.has(key)) this.#signals.forget(key); // links its init made die with it
       if (isSoloError(err)) {
         await this.#appendQuietly({ type: 'service_deployment_failed', tenant, service_id: input.service, data: { error: toWireError(err) } }, meta);
       }
@@ -268,9 +288,11 @@ export class Kernel {
       this.#prepared.get(entry.key)?.dispose();
       this.#prepared.delete(entry.key);
       this.#tree.removeChild(tenant, input.service);
+      this.#code.cancel(entry.key);
       entry.status = 'stopping';
       const mode = await entry.actor.stop({ force: input.force, timeoutMs: input.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS, reason: 'normal' });
       entry.status = 'stopped';
+      this.#signals.departed(entry, { kind: 'shutdown' });
       const purged = await this.#o.mailbox.purge(tenant, input.service);
       await this.#append({ type: 'service_killed', tenant, service_id: input.service, data: { mode, purged_casts: purged } }, meta);
       await this.#durable.forget(tenant, input.service);
@@ -281,7 +303,7 @@ export class Kernel {
 
   /** The status of one service. @throws `not_found` */
   status(tenant: TenantId, service: ServiceId): ServiceStatus {
-    return toServiceStatus(this.#entry(tenant, service), this.#now());
+    return toServiceStatus(this.#entry(tenant, service), this.#now(), this.#tree.childState(tenant, service)?.state ?? null);
   }
 
   /** One page of a tenant's services ordered by id, optionally filtered by status. */
@@ -292,7 +314,7 @@ export class Kernel {
       if (e.tenant === tenant && (q.status === undefined || e.status === q.status)) all.push(e);
     }
     all.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
-    const page = all.slice(q.offset, q.offset + q.limit).map((e) => toServiceStatus(e, now));
+    const page = all.slice(q.offset, q.offset + q.limit).map((e) => toServiceStatus(e, now, this.#tree.childState(e.tenant, e.service)?.state ?? null));
     const next = q.offset + page.length;
     return { services: page, total: all.length, next_offset: next < all.length ? next : null };
   }
@@ -303,6 +325,7 @@ export class Kernel {
       if (this.#state !== 'ready') await this.#accepting();
       const entry = this.#entry(tenant, service);
       if (entry.status === 'failed') throw this.#failedError(entry);
+      if (entry.status === 'stopped') throw stoppedError(entry, this.#tree.childState(tenant, service));
       const reply = await observeActorCall(this.#o.metrics, tenant, service, () => entry.actor.call(message, { timeoutMs: opts.timeoutMs }));
       if (entry.record.durable) await this.#durable.snapshot(entry);
       return reply;
@@ -315,6 +338,7 @@ export class Kernel {
       if (this.#state !== 'ready') await this.#accepting();
       const entry = this.#entry(tenant, service);
       if (entry.status === 'failed') throw this.#failedError(entry);
+      if (entry.status === 'stopped') throw stoppedError(entry, this.#tree.childState(tenant, service));
       // The trace headers let the actor's handling of this cast, later and maybe elsewhere, join this trace.
       const opts: { correlationId?: string; traceHeaders: Record<string, string> } = { traceHeaders: traceContextHeaders() };
       if (meta.correlationId) opts.correlationId = meta.correlationId;
@@ -370,6 +394,21 @@ export class Kernel {
     };
   }
 
+  /** Links and monitors between this node's actors (`ctx.link`, `ctx.monitor`). */
+  get exitSignals(): ExitSignals {
+    return this.#signals;
+  }
+
+  /** The code-change verbs: swap (hot, with a rollback window), replace, rollback, history. */
+  get codeChanges(): CodeChanges {
+    return this.#code;
+  }
+
+  /** The tenant supervision verbs: `supervision` (policy) and `tree`. */
+  get supervision(): SupervisionVerbs {
+    return this.#supervision;
+  }
+
   /** The live supervision tree, for `solo tree`. */
   tree(): ReturnType<SupervisorTree['snapshot']> {
     return this.#tree.snapshot();
@@ -415,6 +454,7 @@ export class Kernel {
     await this.#consumer?.stop();
     if (this.#workingTimer) clearInterval(this.#workingTimer);
     this.#tree.stop();
+    this.#code.stop();
     this.#durable.stop();
     const timeoutMs = opts.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS;
     await Promise.all(
@@ -466,8 +506,8 @@ export class Kernel {
     }
   }
 
-  #newActor(key: string, tenant: TenantId, service: ServiceId): Actor {
-    return new Actor({ tenant, service, onExit: (r) => this.#onActorExit(key, r) });
+  #newActor(key: string, tenant: TenantId, service: ServiceId, maxCastAttempts: number): Actor {
+    return new Actor({ tenant, service, maxCastAttempts, onExit: (r) => this.#onActorExit(key, r) });
   }
 
   /** Rebuilds runtime entries from a recovered state and starts what should run. Returns when all have started. */
@@ -475,6 +515,7 @@ export class Kernel {
     this.#kstate = state;
     const records = Object.values(state.services).sort((a, b) => a.deployed_seq - b.deployed_seq);
     let failed = 0;
+    for (const [tenant, stored] of tenantsWithSupervision(state)) this.#tree.setTenantPolicy(tenant, policyInput(stored.policy));
     for (const record of records) {
       const tenant = record.tenant as TenantId;
       const service = record.service_id as ServiceId;
@@ -487,7 +528,7 @@ export class Kernel {
         record,
         code: code ?? '',
         status: 'starting',
-        actor: this.#newActor(key, tenant, service),
+        actor: this.#newActor(key, tenant, service, maxCastAttemptsOf(record.options)),
         startedAtMs: null,
         restarts: 0,
         lastCrash: null,
@@ -512,7 +553,7 @@ export class Kernel {
         failed++;
         continue;
       }
-      this.#tree.addChild(tenant, service, { restart: record.restart });
+      this.#tree.addChild(tenant, service, childSpecOf(record.restart, record.options));
     }
     await Promise.allSettled([...this.#starting]);
     for (const e of this.#services.values()) this.#durable.armTimers(e, () => this.#services.get(e.key) === e);
@@ -542,12 +583,63 @@ export class Kernel {
 
   #onActorExit(key: string, reason: ExitReason): void {
     const e = this.#services.get(key);
-    if (!e || reason.kind !== 'crash') return;
+    if (!e || this.#state === 'stopping') return;
+    // Stops the kernel began itself (a supervisor's stop, a kill) are reported by the code that began them.
+    if (reason.kind !== 'crash' && e.status === 'stopping') return;
     e.lastHeapBytes = 0;
-    e.lastCrash = { reason: reason.error.message, code: String(reason.error.details?.['reason'] ?? reason.error.code), at: new Date(this.#now()).toISOString() };
-    e.status = 'crashed';
-    void this.#appendQuietly({ type: 'service_crashed', tenant: e.tenant, service_id: e.service, data: { error: reason.error } }, {});
+    if (reason.kind === 'crash') {
+      e.lastCrash = { reason: reason.error.message, code: String(reason.error.details?.['reason'] ?? reason.error.code), at: new Date(this.#now()).toISOString() };
+      e.status = 'crashed';
+      void this.#appendQuietly({ type: 'service_crashed', tenant: e.tenant, service_id: e.service, data: { error: reason.error } }, {});
+    } else {
+      void this.#appendQuietly({ type: 'service_exited', tenant: e.tenant, service_id: e.service, data: { reason: reason.kind } }, {});
+    }
+    this.#signals.departed(e, reason);
+    if (reason.kind === 'crash' && this.#code.handleCrash(e, reason.error)) return;
+    this.#reportExit(e, reason);
+  }
+
+  #reportExit(e: ServiceEntry, reason: ExitReason): void {
     this.#tree.report(e.tenant, e.service, { type: 'exited', reason });
+    syncWithChild(e, this.#tree.childState(e.tenant, e.service));
+  }
+
+  /** Replace and rollback: ends the running incarnation (keeping the mailbox) and starts `next` as a fresh child. */
+  async #restartOn(e: ServiceEntry, next: SandboxedActor): Promise<void> {
+    this.#tree.removeChild(e.tenant, e.service);
+    // A restart already under way attaches first; it is then stopped like any running incarnation.
+    await Promise.allSettled([...this.#starting]);
+    if (e.actor.incarnation !== null) {
+      e.status = 'stopping';
+      await e.actor.detach({ timeoutMs: DEFAULT_KILL_TIMEOUT_MS, reason: 'shutdown' });
+      this.#signals.departed(e, { kind: 'shutdown' });
+    }
+    if (e.actor.closed) e.actor = this.#newActor(e.key, e.tenant, e.service, maxCastAttemptsOf(e.record.options));
+    if (e.record.durable) await this.#durable.forget(e.tenant, e.service);
+    e.restarts = 0;
+    this.#prepared.set(e.key, next);
+    this.#tree.addChild(e.tenant, e.service, childSpecOf(e.record.restart, e.record.options));
+  }
+
+  #codePort(): ConstructorParameters<typeof CodeChanges>[0] {
+    return {
+      sandbox: this.#o.sandbox,
+      local: this.#o.local,
+      durable: this.#durable,
+      log: this.#log,
+      now: () => this.#now(),
+      append: (ev, meta) => this.#append(ev, meta),
+      hostFor: (e) => createActorHost(this, e),
+      isCurrent: (e) => this.#services.get(e.key) === e,
+      withLock: (key, fn) => this.#withLock(key, fn),
+      restartOn: (e, next) => this.#restartOn(e, next),
+      reportCrash: (e, reason) => this.#reportExit(e, reason),
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+      accepting: () => this.#accepting(),
+      entry: (t, s) => this.#entry(t, s),
+      keyOf: serviceKey,
+    };
   }
 
   #onSupervisorAction(a: SupervisorAction): void {
@@ -564,9 +656,20 @@ export class Kernel {
         e.status = 'restarting';
         return;
       case 'stop':
-        void e.actor.stop({ force: false, timeoutMs: DEFAULT_KILL_TIMEOUT_MS, reason: 'shutdown' }).finally(() => {
-          this.#tree.report(e.tenant, e.service, { type: 'stopped' });
-        });
+        // Under the service's lock: a swap in progress finishes before its actor is stopped.
+        void this.#withLock(e.key, async () => {
+          if (this.#services.get(e.key) !== e) return;
+          e.status = 'stopping';
+          // A sibling's restart keeps the mailbox for the next incarnation; an escalation stops for good.
+          if (a.reason === 'sibling_restart') await e.actor.detach({ timeoutMs: DEFAULT_KILL_TIMEOUT_MS, reason: 'shutdown' });
+          else await e.actor.stop({ force: false, timeoutMs: DEFAULT_KILL_TIMEOUT_MS, reason: 'shutdown' });
+          this.#signals.departed(e, { kind: 'shutdown' });
+        })
+          .catch((err: unknown) => this.#log.error('supervisor stop failed', { tenant: e.tenant, service: e.service, error: String(err) }))
+          .finally(() => {
+            this.#tree.report(e.tenant, e.service, { type: 'stopped' });
+            syncWithChild(e, this.#tree.childState(e.tenant, e.service));
+          });
         return;
       case 'failed':
         e.status = 'failed';
@@ -575,6 +678,12 @@ export class Kernel {
         return;
       case 'escalated':
         void this.#appendQuietly({ type: 'supervisor_escalated', tenant: e.tenant, service_id: e.service, data: { policy: a.policy } }, {});
+        // Under stop_all, children waiting in backoff go down without an action: pick that up once the step ends.
+        if (a.policy === 'stop_all') {
+          queueMicrotask(() => {
+            for (const s of this.#services.values()) if (s.tenant === e.tenant) syncWithChild(s, this.#tree.childState(s.tenant, s.service));
+          });
+        }
         return;
     }
   }
@@ -613,6 +722,7 @@ export class Kernel {
       e.status = 'crashed';
       void this.#appendQuietly({ type: 'service_crashed', tenant: e.tenant, service_id: e.service, data: { error: wire, during: 'init' } }, {});
       this.#tree.report(e.tenant, e.service, { type: 'start_failed', error: wire });
+      syncWithChild(e, this.#tree.childState(e.tenant, e.service));
     }
   }
 
@@ -636,7 +746,7 @@ export class Kernel {
       this.#inflight.delete(d.seq);
       d.ack();
     };
-    e.actor.cast(d.message).then(
+    observeActorCast(d, () => e.actor.cast(d.message)).then(
       () => {
         if (!e.record.durable) return ack();
         e.appliedSeq = Math.max(e.appliedSeq, d.seq);

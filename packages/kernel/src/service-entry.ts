@@ -31,8 +31,8 @@ export function serviceKey(tenant: TenantId, service: ServiceId): string {
   return `${tenant}/${service}`;
 }
 
-/** The wire status of an entry at `nowMs`. */
-export function toServiceStatus(e: ServiceEntry, nowMs: number): ServiceStatus {
+/** The wire status of an entry at `nowMs`; `supervisorState` is its child machine's state in the tree. */
+export function toServiceStatus(e: ServiceEntry, nowMs: number, supervisorState: string | null = null): ServiceStatus {
   const inc = e.actor.incarnation;
   const alive = inc !== null && !inc.disposed;
   const heap = alive ? inc.heapBytes() : 0;
@@ -54,6 +54,7 @@ export function toServiceStatus(e: ServiceEntry, nowMs: number): ServiceStatus {
     started_at: e.startedAtMs !== null ? new Date(e.startedAtMs).toISOString() : null,
     deployed_at: r.deployed_at,
     last_crash: e.lastCrash,
+    supervisor_state: supervisorState,
     limits: r.limits,
     restart: r.restart,
     durable: r.durable,

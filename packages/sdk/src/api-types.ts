@@ -21,6 +21,16 @@ import type {
   LogsRequest,
   ServiceRef,
   ServiceStatus,
+  SupervisionReply,
+  SupervisionRequest,
+  SwapReply,
+  SwapRequest,
+  ReplaceReply,
+  ReplaceRequest,
+  RollbackReply,
+  RollbackRequest,
+  HistoryReply,
+  TreeReply,
 } from '@solo/protocol';
 
 /** An empty JSON object, the body of verbs that take no argument and the reply of verbs that return nothing. */
@@ -40,6 +50,12 @@ export interface ApiVerbTypes {
   logs_follow: { request: FollowRequest; reply: FollowReply };
   follow_stop: { request: FollowStopRequest; reply: EmptyBody };
   health: { request: EmptyBody; reply: HealthReply };
+  supervision: { request: SupervisionRequest; reply: SupervisionReply };
+  tree: { request: EmptyBody; reply: TreeReply };
+  swap: { request: SwapRequest; reply: SwapReply };
+  replace: { request: ReplaceRequest; reply: ReplaceReply };
+  rollback: { request: RollbackRequest; reply: RollbackReply };
+  history: { request: ServiceRef; reply: HistoryReply };
 }
 
 // Fails to compile when protocol gains a verb this table does not type, or loses one it does.

@@ -24,6 +24,9 @@ export type {
   CallOptions,
   ErrorCode,
   NodeInfo,
+  DownMessage,
+  DownReason,
+  ExitMessage,
 } from '@solo/protocol';
 /** Wire types of the requests and replies, so a client needs only `@solo/sdk`. */
 export type {
@@ -48,4 +51,21 @@ export type {
   SoloEvent,
   EventType,
   WireError,
+  BackoffOptions,
+  ServiceSupervisionOptions,
+  SupervisionPolicy,
+  SupervisionRequest,
+  SupervisionReply,
+  SupervisedChild,
+  TreeReply,
+  SwapRequest,
+  SwapReply,
+  ReplaceRequest,
+  ReplaceReply,
+  RollbackRequest,
+  RollbackReply,
+  VersionInfo,
+  HistoryReply,
 } from '@solo/protocol';
+/** Defaults and bounds of a swap's rollback window (30 s by default, 1 h at most). */
+export { DEFAULT_ROLLBACK_WINDOW_MS, MAX_ROLLBACK_WINDOW_MS } from '@solo/protocol';

@@ -26,6 +26,12 @@ export function checkDeployRequest(req: DeployRequest): DeployRequest {
   return req;
 }
 
+/** Validates the service id and source of a swap or replace, like a deploy's. @throws as {@link checkDeployRequest} */
+export function checkCodeRequest<R extends { service_id: string; source: string }>(req: R): R {
+  checkDeployRequest({ service_id: req.service_id, source: req.source });
+  return req;
+}
+
 /** Validates a kill request. @throws `invalid_request` for a bad id or timeout. */
 export function checkKillRequest(req: KillRequest): KillRequest {
   parseServiceId(req.service_id);

@@ -19,6 +19,16 @@ import type {
   LogsRequest,
   ServiceStatus,
   SoloEvent,
+  SupervisionReply,
+  SupervisionRequest,
+  SwapReply,
+  SwapRequest,
+  ReplaceReply,
+  ReplaceRequest,
+  RollbackReply,
+  RollbackRequest,
+  HistoryReply,
+  TreeReply,
 } from '@solo/protocol';
 
 /** What to tail: every field of {@link FollowRequest} except the inbox, which the client creates. */
@@ -66,6 +76,29 @@ export interface SoloClient {
   followLogs(req?: FollowOptions): Follow<LogEntry>;
   /** Whether the node is ready, and a count of services by state. */
   health(): Promise<HealthReply>;
+  /**
+   * Reads the tenant's supervision policy (no argument or `{}`), or changes the fields given (the others keep
+   * their value). @throws `invalid_request` for a value out of range
+   */
+  supervision(req?: SupervisionRequest): Promise<SupervisionReply>;
+  /** The tenant's live supervision tree: policy, and each service's child state, restarts and last crash. */
+  tree(): Promise<TreeReply>;
+  /**
+   * Hot-swaps a running service's code, keeping its state (through the new version's `codeChange`) and every
+   * queued message; a crash inside the rollback window (default 30 s) restores the old code and state.
+   * @throws `not_found`, `compile_error`, `rejected_code`, `service_crashed` (codeChange crashed; nothing
+   * changed), `unavailable` (not running), `invalid_request` (bad window)
+   */
+  swap(req: SwapRequest): Promise<SwapReply>;
+  /** Restarts a service on new code with fresh state, as a new version. @throws as deploy, and `not_found` */
+  replace(req: ReplaceRequest): Promise<ReplaceReply>;
+  /**
+   * Restarts a service on an earlier version (default: the one before the current) with fresh state.
+   * @throws `not_found` (service or version), `invalid_request` (that version already runs)
+   */
+  rollback(req: RollbackRequest): Promise<RollbackReply>;
+  /** The versions a service has run, newest first. @throws `not_found` */
+  history(serviceId: string): Promise<HistoryReply>;
   /** Stops every open follow and closes the NATS connection. Idempotent. */
   close(): Promise<void>;
 }

@@ -1,15 +1,18 @@
 // `solo deploy <file>`: compiles and starts (or redeploys) a service from a TypeScript/JavaScript module.
 import type { Command } from 'commander';
-import { SERVICE_LOG_LEVELS, SoloError, isValidId, parseServiceId } from '@solo/protocol';
+import { RESTART_TYPES, SERVICE_LOG_LEVELS, SoloError, isValidId, parseServiceId } from '@solo/protocol';
 import type { DeployRequest, ServiceLimits } from '@solo/protocol';
 import { parseChoice, parseIntegerOption, parseJsonArgument } from '../argument-parsing.ts';
 import { runAction } from '../command-action.ts';
 import type { CliRun } from '../command-action.ts';
 import { readSourceFile } from '../fs/read-source-file.ts';
 import { withClient } from '../node-client.ts';
+import { addSupervisionFlags, parseSupervisionFlags, type SupervisionFlagValues } from '../supervision-flags.ts';
 import { renderFields } from '../text-layout.ts';
 
-interface DeployOptions {
+interface DeployOptions extends SupervisionFlagValues {
+  restart?: string;
+  maxCastAttempts?: string;
   serviceId?: string;
   memoryMb?: string;
   cpuMs?: string;
@@ -31,7 +34,7 @@ function parseLimits(o: DeployOptions): ServiceLimits | undefined {
 
 /** Registers `solo deploy`. */
 export function registerDeployCommand(program: Command, run: CliRun): void {
-  program
+  const cmd = program
     .command('deploy')
     .description('deploy a service from a .ts or .js module (an id that is deployed is refused: kill it first)')
     .argument('<file>', 'path of the service module')
@@ -40,9 +43,15 @@ export function registerDeployCommand(program: Command, run: CliRun): void {
     .option('--cpu-ms <n>', 'CPU time per handler invocation in ms (node default 1000)')
     .option('--wall-ms <n>', 'wall-clock time per handler invocation in ms (node default 5000)')
     .option('--args <json>', 'JSON argument passed to init (default null)')
-    .option('--log-level <level>', `drop ctx.log lines below this level: ${SERVICE_LOG_LEVELS.join(', ')} (default debug)`)
-    .action((file: string, o: DeployOptions, cmd: Command) =>
-      runAction(run, cmd, {
+    .option(
+      '--log-level <level>',
+      `drop ctx.log lines below this level: ${SERVICE_LOG_LEVELS.join(', ')} (default debug)`,
+    )
+    .option('--restart <type>', `restart type under the supervisor: ${RESTART_TYPES.join(', ')} (default permanent)`)
+    .option('--max-cast-attempts <n>', 'crashes a cast may cause before it is dead-lettered (default 3)');
+  addSupervisionFlags(cmd, 'this service; default: the tenant policy').action(
+    (file: string, o: DeployOptions, c: Command) =>
+      runAction(run, c, {
         parse: (g) => {
           const limits = parseLimits(o);
           const args = o.args === undefined ? undefined : parseJsonArgument(o.args, '--args value');
@@ -65,6 +74,11 @@ export function registerDeployCommand(program: Command, run: CliRun): void {
           if (limits !== undefined) req.limits = limits;
           const logLevel = parseChoice(o.logLevel, '--log-level', SERVICE_LOG_LEVELS);
           if (logLevel !== undefined) req.log_level = logLevel;
+          const restart = parseChoice(o.restart, '--restart', RESTART_TYPES);
+          if (restart !== undefined) req.restart = restart;
+          const maxCastAttempts = parseIntegerOption(o.maxCastAttempts, '--max-cast-attempts', 1);
+          if (maxCastAttempts !== undefined) req.max_cast_attempts = maxCastAttempts;
+          Object.assign(req, parseSupervisionFlags(o));
           return req;
         },
         run: async (req, g, out) => {
@@ -79,5 +93,5 @@ export function registerDeployCommand(program: Command, run: CliRun): void {
           );
         },
       }),
-    );
+  );
 }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { createHash } from 'node:crypto';
 import {
+  API_VERBS,
   HEADERS,
   SoloError,
   adminApiWildcard,
@@ -38,7 +39,10 @@ import {
   parseList,
   parseLogs,
   parseRef,
+  parseWireBody,
 } from './request-schemas.ts';
+import { parseHistory, parseReplace, parseRollback, parseSwap } from './code-change-schemas.ts';
+import { supervisionChange, supervisionRequest, treeRequest } from './supervision-schemas.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -152,8 +156,21 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
       case 'health':
         parseEmpty(body);
         return { ...kernel.health() };
+      case 'supervision':
+        return { ...(await kernel.supervision.policy(tenant, supervisionChange(parseWireBody(supervisionRequest, body ?? {})), meta)) };
+      case 'tree':
+        parseWireBody(treeRequest, body ?? {});
+        return { ...(await kernel.supervision.tree(tenant)) };
+      case 'swap':
+        return { ...(await kernel.codeChanges.swap(tenant, parseSwap(body), meta)) };
+      case 'replace':
+        return { ...(await kernel.codeChanges.replace(tenant, parseReplace(body), meta)) };
+      case 'rollback':
+        return { ...(await kernel.codeChanges.rollback(tenant, parseRollback(body), meta)) };
+      case 'history':
+        return { ...(await kernel.codeChanges.history(tenant, parseHistory(body).service)) };
       default:
-        throw new SoloError('invalid_request', `Unknown API verb '${String(verb)}'. Verbs: deploy, kill, status, list, call, cast, events, logs, events_follow, logs_follow, follow_stop, health.`);
+        throw new SoloError('invalid_request', `Unknown API verb '${String(verb)}'. Verbs: ${API_VERBS.join(', ')}.`);
     }
   };
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { MAX_SOURCE_BYTES, RESTART_TYPES, SERVICE_LOG_LEVELS, SERVICE_STATUSES, SoloError, isEventType, parseServiceId, type Json } from '@solo/protocol';
 import type { DeployInput, EventsQuery, KillInput, ListQuery, LogsQuery } from '@solo/kernel';
+import { supervisionFields, supervisionOptions } from './supervision-schemas.ts';
 
 const serviceId = z.string().transform((s, ctx) => {
   try {
@@ -27,6 +28,7 @@ const deploy = z.strictObject({
   restart: z.enum(RESTART_TYPES).optional(),
   durable: z.boolean().optional(),
   log_level: z.enum(SERVICE_LOG_LEVELS).optional(),
+  ...supervisionFields,
 });
 const kill = z.strictObject({ service_id: serviceId, force: z.boolean().optional(), timeout_ms: z.number().int().min(0).max(300_000).optional() });
 const ref = z.strictObject({ service_id: serviceId });
@@ -78,6 +80,7 @@ export function parseDeploy(body: unknown): DeployInput {
     restart: r.restart ?? 'permanent',
     durable: r.durable ?? false,
     logLevel: r.log_level ?? 'debug',
+    supervision: supervisionOptions(r),
   };
 }
 /** Validates a kill body. */
@@ -136,3 +139,6 @@ export function parseFollowStop(body: unknown): { follow_id: string } {
 export function parseEmpty(body: unknown): void {
   parse(empty, body ?? {});
 }
+
+/** Validates `body` against a strict schema; the door's other schema files use it. @throws `invalid_request` */
+export const parseWireBody = parse;

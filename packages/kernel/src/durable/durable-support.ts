@@ -40,6 +40,8 @@ export class DurableSupport {
   readonly #now: () => number;
   readonly #log: KernelLogger;
   readonly #armed = new Map<string, NodeJS.Timeout>();
+  /** Group commit per actor: one snapshot write in flight, and who waits for the next one. */
+  readonly #writes = new Map<string, { inFlight: boolean; waiters: { resolve: () => void; reject: (e: unknown) => void; extra?: () => void }[] }>();
   #stopped = false;
 
   constructor(o: { local: LocalStore; now: () => number; log: KernelLogger }) {
@@ -59,18 +61,46 @@ export class DurableSupport {
   }
 
   /**
-   * Writes the actor's current state with `entry.appliedSeq`, durable when resolved. Reads the state at once
-   * (synchronously into the isolate), so it captures the state right after the message just handled.
+   * Resolves once a snapshot holding the actor's current state (and `entry.appliedSeq`) is durable in LMDB.
+   * Group commit: while one write per actor is in flight, later requests wait for the next write, which
+   * captures the state at that moment and so covers all of them. State and `appliedSeq` are read together
+   * between messages, where they always agree. `extra` runs inside the same LMDB transaction.
    */
-  async snapshot(entry: ServiceEntry, extra?: () => void): Promise<void> {
-    const inc = entry.actor.incarnation;
-    if (!inc || inc.disposed) return;
-    const state = await inc.getState();
-    const snap: Snapshot = { state, seq: entry.appliedSeq, version: entry.record.current.version, at: new Date(this.#now()).toISOString() };
-    await this.#local.transaction(() => {
-      void this.#local.snapshots.put(snapKey(entry.tenant, entry.service), snap as unknown as Json);
-      extra?.();
+  snapshot(entry: ServiceEntry, extra?: () => void): Promise<void> {
+    let slot = this.#writes.get(entry.key);
+    if (!slot) {
+      slot = { inFlight: false, waiters: [] };
+      this.#writes.set(entry.key, slot);
+    }
+    const s = slot;
+    return new Promise<void>((resolve, reject) => {
+      s.waiters.push(extra ? { resolve, reject, extra } : { resolve, reject });
+      if (!s.inFlight) void this.#write(entry, s);
     });
+  }
+
+  async #write(entry: ServiceEntry, slot: { inFlight: boolean; waiters: { resolve: () => void; reject: (e: unknown) => void; extra?: () => void }[] }): Promise<void> {
+    slot.inFlight = true;
+    const waiters = slot.waiters;
+    slot.waiters = [];
+    try {
+      const inc = entry.actor.incarnation;
+      if (inc && !inc.disposed) {
+        const state = await inc.getState();
+        const snap: Snapshot = { state, seq: entry.appliedSeq, version: entry.record.current.version, at: new Date(this.#now()).toISOString() };
+        await this.#local.transaction(() => {
+          void this.#local.snapshots.put(snapKey(entry.tenant, entry.service), snap as unknown as Json);
+          for (const w of waiters) w.extra?.();
+        });
+      }
+      for (const w of waiters) w.resolve();
+    } catch (err) {
+      for (const w of waiters) w.reject(err);
+    } finally {
+      slot.inFlight = false;
+      if (slot.waiters.length > 0) void this.#write(entry, slot);
+      else this.#writes.delete(entry.key);
+    }
   }
 
   /** Starts an incarnation from the snapshot instead of `init`. */

@@ -2,7 +2,7 @@
 // mailbox, migrate the state through the new version's `codeChange`, switch, and watch the new version for the
 // rollback window. A crash inside the window restores the old code with the state captured at the switch.
 import { compileService, type CompiledService, type SandboxedActor } from '@solo/actor-core';
-import { SoloError, toWireError, type RequestMeta as _Unused, type SwapReply, type WireError } from '@solo/protocol';
+import { SoloError, toWireError, type SwapReply, type WireError } from '@solo/protocol';
 import type { RequestMeta } from '../kernel-types.ts';
 import type { ServiceEntry } from '../service-entry.ts';
 import type { PhaseRunner } from '../tracing/phased-span.ts';
@@ -59,7 +59,7 @@ export class HotSwap {
       const compiled = await phase('compile', () => compileService(input.source, { filename: input.filename }));
       const spec = { tenant: entry.tenant, service: entry.service, code: compiled.code, limits: entry.record.limits };
       const next = await phase('start', () => this.#p.sandbox.spawn(spec, this.#p.hostFor(entry)));
-      let switched: { seq: number; switchMs: number; fromVersion: number };
+      let switched: { seq: number; switchMs: number; swap: OpenSwap };
       try {
         // The artifact is stored before the event that names it, so a replay always finds the code.
         await phase('store', () => this.#p.local.artifacts.put(compiled.code));
@@ -68,12 +68,12 @@ export class HotSwap {
         next.dispose();
         throw err;
       }
-      if (input.rollbackWindowMs === 0) await this.#succeededNow(entry, 'window_elapsed');
+      if (input.rollbackWindowMs === 0) await this.#succeeded(switched.swap, 'window_elapsed');
       if (entry.record.durable) await this.#p.durable.snapshot(entry);
       return {
         service_id: entry.service,
         version: entry.record.current.version,
-        from_version: switched.fromVersion,
+        from_version: switched.swap.from.version,
         code_version: entry.record.current.code_version,
         artifact_hash: compiled.hash,
         rollback_window_ms: input.rollbackWindowMs,
@@ -121,7 +121,7 @@ export class HotSwap {
     input: SwapInput,
     meta: RequestMeta,
     phase: PhaseRunner<SwapPhase>,
-  ): Promise<{ seq: number; switchMs: number; fromVersion: number }> {
+  ): Promise<{ seq: number; switchMs: number; swap: OpenSwap }> {
     const pausedAt = performance.now();
     // Messages that arrive from here on queue in the actor cell, in order, for whichever version runs next.
     await entry.actor.pause();
@@ -148,8 +148,9 @@ export class HotSwap {
         entry.actor.replaceIncarnation(next);
         entry.code = compiled.code;
         old.dispose();
-        if (input.rollbackWindowMs > 0) this.#watchdog.open({ entry, from, fromCode, fromState, version }, input.rollbackWindowMs);
-        return { seq, switchMs: performance.now() - pausedAt, fromVersion: from.version };
+        const swap: OpenSwap = { entry, from, fromCode, fromState, version };
+        if (input.rollbackWindowMs > 0) this.#watchdog.open(swap, input.rollbackWindowMs);
+        return { seq, switchMs: performance.now() - pausedAt, swap };
       });
     } finally {
       entry.actor.resume();

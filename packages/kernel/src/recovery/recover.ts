@@ -35,17 +35,11 @@ export async function recoverKernelState(d: RecoveryDeps): Promise<RecoveryRepor
   const logLast = await d.events.lastSeq();
   const { state, fromSeq, rejected } = loadCheckpoint(d.local, logLast);
   let replayed = 0;
-  let since = state.seq + 1;
-  for (;;) {
-    const page = await d.events.read({ sinceSeq: since, limit: REPLAY_PAGE });
+  for await (const page of d.events.scan({ sinceSeq: state.seq + 1, untilSeq: logLast, pageSize: REPLAY_PAGE })) {
     for (const ev of page) {
-      if (ev.seq <= state.seq) continue;
       applyEvent(state, ev);
       replayed++;
     }
-    const last = page.at(-1);
-    if (!last || page.length < REPLAY_PAGE || last.seq >= logLast) break;
-    since = last.seq + 1;
   }
   await d.append({ type: 'recovery_started', tenant: null, service_id: null, data: { checkpoint_seq: fromSeq, replayed_events: replayed } });
   for (const r of rejected) {

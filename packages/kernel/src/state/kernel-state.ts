@@ -1,6 +1,7 @@
 // The kernel's durable state as a reducer over the event log: what is deployed, with which code, spec and
 // version history. Live operation and recovery apply the same reducer, so replay equals live state.
 import type { Json, ResolvedServiceLimits, RestartType, SoloEvent } from '@solo/protocol';
+import { applySupervisorPolicySet } from './tenant-supervision.ts';
 
 /** How many past versions a service keeps for `solo history` and `solo rollback`. */
 export const MAX_VERSION_HISTORY = 20;
@@ -101,6 +102,7 @@ const VIA: Partial<Record<SoloEvent['type'], ServiceVersionRecord['via']>> = {
  */
 export function applyEvent(state: KernelState, ev: SoloEvent): KernelState {
   if (ev.seq > state.seq) state.seq = ev.seq;
+  if (ev.type === 'supervisor_policy_set') return applySupervisorPolicySet(state, ev);
   if (ev.tenant === null || ev.service_id === null) return state;
   const key = recordKey(ev.tenant, ev.service_id);
   const rec = state.services[key];

@@ -23,12 +23,22 @@ import type {
   ServiceStatus,
   SoloEvent,
   Subject,
+  SupervisionReply,
+  SupervisionRequest,
+  SwapReply,
+  SwapRequest,
+  ReplaceReply,
+  ReplaceRequest,
+  RollbackReply,
+  RollbackRequest,
+  HistoryReply,
+  TreeReply,
 } from '@solo/protocol';
 import type { ApiVerbTypes } from '../api-types.ts';
 import { checkTimeout, resolveClientOptions } from '../client-options.ts';
 import type { ResolvedSoloClientOptions, SoloClientOptions } from '../client-options.ts';
 import { unwrapReply, withCorrelationId } from '../reply-envelope.ts';
-import { checkDeployRequest, checkKillRequest, checkServiceFilter, checkServiceId } from '../request-checks.ts';
+import { checkCodeRequest, checkDeployRequest, checkKillRequest, checkServiceFilter, checkServiceId } from '../request-checks.ts';
 import type { Follow, FollowOptions, SoloClient } from '../solo-client.ts';
 import { NatsFollow } from './nats-follow.ts';
 import { injectTraceHeaders } from './trace-propagation.ts';
@@ -122,6 +132,30 @@ class NatsSoloClient implements SoloClient {
 
   async health(): Promise<HealthReply> {
     return this.#api('health', {});
+  }
+
+  async supervision(req: SupervisionRequest = {}): Promise<SupervisionReply> {
+    return this.#api('supervision', req);
+  }
+
+  async tree(): Promise<TreeReply> {
+    return this.#api('tree', {});
+  }
+
+  async swap(req: SwapRequest): Promise<SwapReply> {
+    return this.#api('swap', checkCodeRequest(req));
+  }
+
+  async replace(req: ReplaceRequest): Promise<ReplaceReply> {
+    return this.#api('replace', checkCodeRequest(req));
+  }
+
+  async rollback(req: RollbackRequest): Promise<RollbackReply> {
+    return this.#api('rollback', { ...req, service_id: checkServiceId(req.service_id) });
+  }
+
+  async history(serviceId: string): Promise<HistoryReply> {
+    return this.#api('history', { service_id: checkServiceId(serviceId) });
   }
 
   async close(): Promise<void> {
