@@ -36,6 +36,7 @@ import { recoverKernelState, type RecoveryReport } from './recovery/recover.ts';
 import { writeCheckpoint } from './recovery/checkpoints.ts';
 import { resolveServiceLimits } from './resolve-limits.ts';
 import { serviceKey, toServiceStatus, type ServiceEntry } from './service-entry.ts';
+import { StartLimiter } from './start-limiter.ts';
 import { applyEvent, createKernelState, recordKey, type KernelState, type ServiceRecord } from './state/kernel-state.ts';
 import type { NodeMetrics } from './metrics/node-metrics.ts';
 import { sampleServices } from './metrics/service-sample.ts';
@@ -89,6 +90,8 @@ export class Kernel {
   readonly #code: CodeChanges;
   readonly #supervision: SupervisionVerbs;
   readonly #durable: DurableSupport;
+  /** At most this many incarnations start at once (recovery, restarts). */
+  readonly #limiter = new StartLimiter(16);
   readonly #startedAtMs: number;
   #kstate: KernelState = createKernelState();
   #consumer: MailboxConsumer | null = null;
@@ -391,6 +394,7 @@ export class Kernel {
       version: this.#o.version,
       uptime_ms: this.#now() - this.#startedAtMs,
       services: { running, failed, restarting, total: this.#services.size },
+      recovery: this.#lastRecovery,
     };
   }
 
@@ -473,6 +477,15 @@ export class Kernel {
     await this.#checkpointing;
     if (wasReady) await this.#checkpoint();
     await this.#o.logs.flush();
+  }
+
+  /**
+   * Resolves when the kernel takes requests; during recovery waits for it (bounded by `recoveryWaitMs`).
+   * Doors call it before every verb but health, so no reader sees half-recovered state.
+   * @throws `unavailable` with `details.retry_after_ms` when recovery outlasts the wait, or while stopping.
+   */
+  whenAccepting(): Promise<void> {
+    return this.#accepting();
   }
 
   // internals ----------------------------------------------------------------------------------------------
@@ -695,8 +708,13 @@ export class Kernel {
       const spec = { tenant: e.tenant, service: e.service, code: e.code, limits: e.record.limits };
       let inc: SandboxedActor;
       if (prepared) inc = prepared;
-      else if (e.record.durable && this.#durable.hasSnapshot(e.tenant, e.service)) inc = await this.#durable.restore(this.#o.sandbox, spec, createActorHost(this, e));
-      else inc = await startIncarnation(this.#o.sandbox, spec, createActorHost(this, e), e.record.args);
+      else {
+        inc = await this.#limiter.run(() =>
+          e.record.durable && this.#durable.hasSnapshot(e.tenant, e.service)
+            ? this.#durable.restore(this.#o.sandbox, spec, createActorHost(this, e))
+            : startIncarnation(this.#o.sandbox, spec, createActorHost(this, e), e.record.args),
+        );
+      }
       if (this.#services.get(e.key) !== e) {
         inc.dispose(); // killed while starting
         return;

@@ -241,6 +241,16 @@ export interface HealthReply {
   version: string;
   uptime_ms: number;
   services: { running: number; failed: number; restarting: number; total: number };
+  /** What the last start-up recovery did; null until it completed. */
+  recovery: {
+    checkpoint_seq: number;
+    replayed_events: number;
+    services: number;
+    started: number;
+    failed: number;
+    rejected_checkpoints: number;
+    duration_ms: number;
+  } | null;
 }
 
 /** Where a running node listens, as written to `<data dir>/node.json` by `solo up`. */

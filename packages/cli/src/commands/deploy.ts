@@ -19,6 +19,7 @@ interface DeployOptions extends SupervisionFlagValues {
   wallMs?: string;
   args?: string;
   logLevel?: string;
+  durable?: boolean;
 }
 
 function parseLimits(o: DeployOptions): ServiceLimits | undefined {
@@ -48,7 +49,8 @@ export function registerDeployCommand(program: Command, run: CliRun): void {
       `drop ctx.log lines below this level: ${SERVICE_LOG_LEVELS.join(', ')} (default debug)`,
     )
     .option('--restart <type>', `restart type under the supervisor: ${RESTART_TYPES.join(', ')} (default permanent)`)
-    .option('--max-cast-attempts <n>', 'crashes a cast may cause before it is dead-lettered (default 3)');
+    .option('--max-cast-attempts <n>', 'crashes a cast may cause before it is dead-lettered (default 3)')
+    .option('--durable', 'snapshot the state after every message: it survives crashes and restarts of the node');
   addSupervisionFlags(cmd, 'this service; default: the tenant policy').action(
     (file: string, o: DeployOptions, c: Command) =>
       runAction(run, c, {
@@ -79,6 +81,7 @@ export function registerDeployCommand(program: Command, run: CliRun): void {
           const maxCastAttempts = parseIntegerOption(o.maxCastAttempts, '--max-cast-attempts', 1);
           if (maxCastAttempts !== undefined) req.max_cast_attempts = maxCastAttempts;
           Object.assign(req, parseSupervisionFlags(o));
+          if (o.durable === true) req.durable = true;
           return req;
         },
         run: async (req, g, out) => {

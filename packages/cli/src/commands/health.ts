@@ -26,6 +26,14 @@ export function registerHealthCommand(program: Command, run: CliRun): void {
                 'services',
                 `${h.services.running} running, ${h.services.restarting} restarting, ${h.services.failed} failed, ${h.services.total} total`,
               ],
+              [
+                'recovery',
+                h.recovery === null
+                  ? 'not completed yet'
+                  : `${h.recovery.started} started, ${h.recovery.failed} failed in ${formatDuration(Math.round(h.recovery.duration_ms))}; ` +
+                    `replayed ${h.recovery.replayed_events} events after ${h.recovery.checkpoint_seq === 0 ? 'no checkpoint' : `checkpoint ${h.recovery.checkpoint_seq}`}` +
+                    (h.recovery.rejected_checkpoints > 0 ? ` (${h.recovery.rejected_checkpoints} checkpoint(s) rejected)` : ''),
+              ],
             ]),
           );
         },

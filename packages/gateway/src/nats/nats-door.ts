@@ -113,6 +113,8 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
       const body = decodeBody(msg);
       obs.describe({ service: serviceIdOf(body) });
       authorizeRequest({ door: 'nats', tenant, verb, token: msg.headers?.get(HEADERS.token) || undefined });
+      // Every verb but health waits for recovery (bounded): nobody reads or changes half-recovered state.
+      if (verb !== 'health') await kernel.whenAccepting();
       const result = await obs.run(() => dispatch(tenant, verb, body, correlationId));
       reply(msg, { ok: true, ...result });
     } catch (err) {
@@ -207,7 +209,7 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
       authorizeAdminRequest({ door: 'nats', verb: parsed.verb, token: msg.headers?.get(HEADERS.token) || undefined });
       switch (parsed.verb) {
         case 'health':
-          reply(msg, { ok: true, ...kernel.health(), recovery: kernel.lastRecovery });
+          reply(msg, { ok: true, ...kernel.health() });
           return;
         case 'state': {
           // The canonical dump of the kernel state: what a replay of the event log rebuilds.

@@ -95,7 +95,8 @@ export class EventLog {
       const page: SoloEvent[] = [];
       let messages;
       try {
-        messages = await consumer.fetch({ max_messages: pageSize, expires: 2000 });
+        // Ask for no more than the range holds: a fetch short of its count waits out its expiry.
+        messages = await consumer.fetch({ max_messages: Math.min(pageSize, opts.untilSeq - last), expires: 2000 });
       } catch (err) {
         throw toStoreError(err, 'Replaying the event log');
       }
