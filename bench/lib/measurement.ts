@@ -2,7 +2,7 @@
 // Every suite returns these; report.ts formats them and verdict.ts compares them with targets.
 
 /** Units a measurement can be in. Times are always kept in ms and only formatted as µs/s. */
-export type Unit = 'ms' | 'MiB';
+export type Unit = 'ms' | 'MiB' | 'count';
 
 /** One measured result. Latency rows fill p50/p99; one-shot rows (RSS, a total time) fill value. */
 export interface Measurement {

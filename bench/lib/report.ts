@@ -14,6 +14,7 @@ export function formatMs(ms: number): string {
 }
 
 function formatIn(unit: Measurement['unit'], v: number): string {
+  if (unit === 'count') return String(v);
   return unit === 'ms' ? formatMs(v) : `${v < 100 ? v.toFixed(1) : v.toFixed(0)} MiB`;
 }
 

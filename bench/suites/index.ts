@@ -5,5 +5,6 @@ import { baselinesSuite } from './baselines.ts';
 import { nodeApiSuite } from './node-api.ts';
 import { thousandServicesSuite } from './thousand-services.ts';
 import { recoverySuite } from './recovery.ts';
+import { supervisionSuite } from './supervision.ts';
 
-export const SUITES: readonly Suite[] = [baselinesSuite, nodeApiSuite, thousandServicesSuite, recoverySuite];
+export const SUITES: readonly Suite[] = [baselinesSuite, nodeApiSuite, thousandServicesSuite, recoverySuite, supervisionSuite];

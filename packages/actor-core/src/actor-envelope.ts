@@ -1,4 +1,5 @@
 // One queued message of an actor cell (call, cast or info) and the settling of its promise, exactly once.
+import { AsyncResource } from 'node:async_hooks';
 import type { Json, SoloError } from '@solo/protocol';
 import type { MailboxSlot } from './mailbox.ts';
 
@@ -16,11 +17,16 @@ export interface Envelope {
   attempts: number;
   slot: MailboxSlot<Envelope> | null;
   deadline: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The async context of the sender. The handler runs in it, so async-local state (the active trace span)
+   * belongs to this message and not to whichever earlier message happened to start the mailbox loop.
+   */
+  scope: AsyncResource;
 }
 
 /** A fresh, unsettled envelope. */
 export function createEnvelope(kind: EnvelopeKind, message: Json, resolve: (v: Json) => void, reject: (e: SoloError) => void): Envelope {
-  return { kind, message, resolve, reject, settled: false, attempts: 0, slot: null, deadline: undefined };
+  return { kind, message, resolve, reject, settled: false, attempts: 0, slot: null, deadline: undefined, scope: new AsyncResource('SoloActorMessage') };
 }
 
 /** Resolves the envelope's promise unless it already settled (a call may have timed out). */

@@ -338,8 +338,9 @@ export class Actor {
     env.slot = null;
     this.#running = env;
     const inst = this.#incarnation;
-    const work: Promise<Json | void> =
-      env.kind === 'call' ? inst.handleCall(env.message) : env.kind === 'cast' ? inst.handleCast(env.message) : inst.handleInfo(env.message);
+    const work: Promise<Json | void> = env.scope.runInAsyncScope(() =>
+      env.kind === 'call' ? inst.handleCall(env.message) : env.kind === 'cast' ? inst.handleCast(env.message) : inst.handleInfo(env.message),
+    );
     work.then(
       (value) => this.#done(env, value ?? null),
       (err: unknown) => this.#failed(inst, env, err),

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
-import { createTempDir, uniqueName, type TempDir } from '@solo/testkit';
+import { createTempDir, freePort, uniqueName, type TempDir } from '@solo/testkit';
 import { startNode, startTracing } from '@solo/gateway';
 import { tenantApiSubject, type TenantId } from '@solo/protocol';
 import { connect } from 'nats';
@@ -90,5 +90,15 @@ describe('tracing from OTEL_* variables', () => {
     assert.equal(received[0]?.path, '/v1/traces');
     assert.equal(received[0]?.contentType, 'application/x-protobuf');
     assert.ok((received[0]?.bytes ?? 0) > 0);
+  });
+
+  it('still stops when the collector is down, and logs that the last spans were lost', async () => {
+    process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = `http://127.0.0.1:${await freePort()}`;
+    const lines: string[] = [];
+    const node = await startNode({ dataDir: dir.path, log: (l) => lines.push(l) });
+    await node.stop();
+    const warning = lines.map((l) => JSON.parse(l) as { level: string; msg: string }).find((r) => r.msg === 'tracing: the last spans could not be exported');
+    assert.equal(warning?.level, 'warn');
+    assert.equal(trace.getTracer('probe').startSpan('probe').isRecording(), false);
   });
 });

@@ -71,6 +71,21 @@ describe('tracing across doors', () => {
     assert.equal(actor.attributes['solo.service_id'], 'counter');
   });
 
+  it("nests a service's ctx.call under the call that caused it, also when calls queue behind each other", async () => {
+    await solo.deploy({ service_id: 'pinger', source: example('pinger') });
+    exporter.reset();
+    const roots = await Promise.all(
+      [1, 2, 3, 4].map((i) => inAgentSpan(`agent.ping.${i}`, () => solo.call('pinger', { target: 'counter', message: { op: 'get' } }))),
+    );
+    for (const root of roots) {
+      const inTrace = spans().filter((s) => s.spanContext().traceId === root.traceId);
+      const outer = inTrace.find((s) => s.name === 'solo.actor.call' && s.attributes['solo.service_id'] === 'pinger');
+      const inner = inTrace.find((s) => s.name === 'solo.kernel.call' && s.attributes['solo.service_id'] === 'counter');
+      assert.ok(outer && inner, `trace ${root.traceId}: ${inTrace.map((s) => s.name).join(', ')}`);
+      assert.equal(parentId(inner), outer.spanContext().spanId);
+    }
+  });
+
   it('marks the door span of a failed call with its error code', async () => {
     const root = await inAgentSpan('agent.missing', async () => {
       await assert.rejects(solo.call('nope', {}), { code: 'not_found' });

@@ -28,7 +28,7 @@ export function registerHealthCommand(program: Command, run: CliRun): void {
               ],
               [
                 'recovery',
-                h.recovery === null
+                h.recovery == null
                   ? 'not completed yet'
                   : `${h.recovery.started} started, ${h.recovery.failed} failed in ${formatDuration(Math.round(h.recovery.duration_ms))}; ` +
                     `replayed ${h.recovery.replayed_events} events after ${h.recovery.checkpoint_seq === 0 ? 'no checkpoint' : `checkpoint ${h.recovery.checkpoint_seq}`}` +

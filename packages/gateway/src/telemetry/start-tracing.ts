@@ -1,10 +1,13 @@
 // Starts the OpenTelemetry trace SDK for this process when the OTEL_* variables ask for it (see
 // tracing-config.ts). The SDK modules are imported only then: with tracing off nothing is loaded and
 // @opentelemetry/api stays a no-op.
-import { context, propagation, trace } from '@opentelemetry/api';
+import { DiagLogLevel, context, diag, propagation, trace, type DiagLogger } from '@opentelemetry/api';
 import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { KernelLogger } from '@solo/kernel';
 import { resolveTracingConfig, type TracingConfig } from './tracing-config.ts';
+
+/** How long stopping waits for the last spans to be exported. */
+const SHUTDOWN_WAIT_MS = 3000;
 
 /** Options of {@link startTracing}. */
 export interface StartTracingOptions {
@@ -23,10 +26,17 @@ export interface StartTracingOptions {
 
 /** Tracing started by {@link startTracing}. */
 export interface Tracing {
-  /** Exports every span that ended and is still buffered. */
+  /** Exports every span that ended and is still buffered; never rejects (failures are logged). */
   forceFlush(): Promise<void>;
-  /** Flushes, stops exporting and unregisters what it registered. Idempotent. */
+  /** Flushes, stops exporting and unregisters what it registered. Idempotent; never rejects (failures are logged). */
   shutdown(): Promise<void>;
+}
+
+/** OpenTelemetry's own complaints (an export that failed, a dropped span) as node log warnings. */
+function diagLogger(log: KernelLogger): DiagLogger {
+  const warn = (message: string, ...args: unknown[]): void => log.warn(`opentelemetry: ${message}`, args.length > 0 ? { detail: args.map(String).join(' ') } : {});
+  const ignore = (): void => undefined;
+  return { error: warn, warn, info: ignore, debug: ignore, verbose: ignore };
 }
 
 async function createSampler(c: TracingConfig | null): Promise<Sampler> {
@@ -104,17 +114,31 @@ export async function startTracing(o: StartTracingOptions = {}): Promise<Tracing
   const ownsPropagator = propagation.setGlobalPropagator(
     new core.CompositePropagator({ propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()] }),
   );
+  if (o.log) diag.setLogger(diagLogger(o.log), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   o.log?.info('tracing started', { exporters: o.exporter ? ['custom'] : (config?.exporters ?? []), protocol: config?.protocol, sampler: config?.sampler });
   let stopping: Promise<void> | null = null;
   return {
-    forceFlush: () => provider.forceFlush(),
+    forceFlush: () => provider.forceFlush().catch((err: unknown) => o.log?.warn('tracing: spans could not be exported', { error: String(err) })),
     shutdown: () =>
       (stopping ??= (async () => {
-        await provider.shutdown();
+        // A collector that is down must not keep the node from stopping (the exporter retries for up to
+        // OTEL_EXPORTER_OTLP_TIMEOUT): after a bounded wait the last spans are given up and the stop goes on.
+        let timer: NodeJS.Timeout | undefined;
+        const gaveUp = new Promise<'gave_up'>((r) => (timer = setTimeout(() => r('gave_up'), SHUTDOWN_WAIT_MS)));
+        const outcome = await Promise.race([
+          provider.shutdown().then(
+            () => 'flushed' as const,
+            (err: unknown) => String(err),
+          ),
+          gaveUp,
+        ]);
+        clearTimeout(timer);
+        if (outcome !== 'flushed') o.log?.warn('tracing: the last spans could not be exported', { error: outcome === 'gave_up' ? `no answer within ${SHUTDOWN_WAIT_MS} ms` : outcome });
         trace.disable();
         if (ownsContext) context.disable();
         else contextManager.disable();
         if (ownsPropagator) propagation.disable();
+        if (o.log) diag.disable();
       })()),
   };
 }
