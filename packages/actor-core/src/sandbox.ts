@@ -82,5 +82,7 @@ export interface SandboxedActor {
 
 /** Starts incarnations of services. */
 export interface ActorSandbox {
+  /** Releases what the sandbox holds beyond its actors (warm isolates, host processes). Idempotent. */
+  close?(): void;
   spawn(spec: SpawnSpec, host: ActorHost): Promise<SandboxedActor>;
 }

@@ -70,6 +70,9 @@ export interface KernelOptions {
 }
 
 const DEFAULT_KILL_TIMEOUT_MS = 5000;
+/** Every this often the kernel reads the heap size of a slice of its isolates (HEAP_SAMPLE_SLICE of them). */
+const HEAP_SAMPLE_INTERVAL_MS = 1000;
+const HEAP_SAMPLE_SLICE = 100;
 /** JetStream redelivers a cast not acked within this; queued casts are kept alive with in-progress acks. */
 const MAILBOX_ACK_WAIT_MS = 30_000;
 
@@ -105,6 +108,8 @@ export class Kernel {
   /** Casts delivered to this node and not yet acked, by stream sequence. */
   readonly #inflight = new Map<number, MailboxDelivery>();
   #workingTimer: NodeJS.Timeout | null = null;
+  #heapTimer: NodeJS.Timeout | null = null;
+  #heapCursor = 0;
 
   private constructor(o: KernelOptions) {
     this.#o = o;
@@ -164,6 +169,9 @@ export class Kernel {
       for (const d of this.#inflight.values()) d.working();
     }, MAILBOX_ACK_WAIT_MS / 3);
     this.#workingTimer.unref();
+    // Heap sizes for list are refreshed here, a slice per tick, so no request pays for reading them all.
+    this.#heapTimer = setInterval(() => this.#sampleHeaps(), HEAP_SAMPLE_INTERVAL_MS);
+    this.#heapTimer.unref();
     this.#state = 'ready';
     this.#markReady();
     return report;
@@ -317,7 +325,9 @@ export class Kernel {
       if (e.tenant === tenant && (q.status === undefined || e.status === q.status)) all.push(e);
     }
     all.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
-    const page = all.slice(q.offset, q.offset + q.limit).map((e) => toServiceStatus(e, now, this.#tree.childState(e.tenant, e.service)?.state ?? null));
+    const page = all
+      .slice(q.offset, q.offset + q.limit)
+      .map((e) => toServiceStatus(e, now, this.#tree.childState(e.tenant, e.service)?.state ?? null, { freshHeap: false }));
     const next = q.offset + page.length;
     return { services: page, total: all.length, next_offset: next < all.length ? next : null };
   }
@@ -457,6 +467,7 @@ export class Kernel {
     this.#state = 'stopping';
     await this.#consumer?.stop();
     if (this.#workingTimer) clearInterval(this.#workingTimer);
+    if (this.#heapTimer) clearInterval(this.#heapTimer);
     this.#tree.stop();
     this.#code.stop();
     this.#durable.stop();
@@ -474,6 +485,7 @@ export class Kernel {
     for (const inc of this.#prepared.values()) inc.dispose();
     this.#prepared.clear();
     this.#services.clear();
+    this.#o.sandbox.close?.();
     await this.#checkpointing;
     if (wasReady) await this.#checkpoint();
     await this.#o.logs.flush();
@@ -489,6 +501,17 @@ export class Kernel {
   }
 
   // internals ----------------------------------------------------------------------------------------------
+
+  #sampleHeaps(): void {
+    const entries = [...this.#services.values()];
+    if (entries.length === 0) return;
+    for (let i = 0; i < Math.min(HEAP_SAMPLE_SLICE, entries.length); i++) {
+      const e = entries[(this.#heapCursor + i) % entries.length] as ServiceEntry;
+      const inc = e.actor.incarnation;
+      if (inc && !inc.disposed) e.lastHeapBytes = inc.heapBytes();
+    }
+    this.#heapCursor = (this.#heapCursor + HEAP_SAMPLE_SLICE) % entries.length;
+  }
 
   async #accepting(): Promise<void> {
     if (this.#state === 'ready') return;
