@@ -5,6 +5,7 @@ import { baselinesSuite } from './baselines.ts';
 import { nodeApiSuite } from './node-api.ts';
 import { thousandServicesSuite } from './thousand-services.ts';
 import { recoverySuite } from './recovery.ts';
+import { eventsSuite } from './events.ts';
 import { supervisionSuite } from './supervision.ts';
 
-export const SUITES: readonly Suite[] = [baselinesSuite, nodeApiSuite, thousandServicesSuite, recoverySuite, supervisionSuite];
+export const SUITES: readonly Suite[] = [baselinesSuite, nodeApiSuite, thousandServicesSuite, eventsSuite, recoverySuite, supervisionSuite];
