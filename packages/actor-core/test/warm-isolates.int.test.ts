@@ -33,6 +33,20 @@ describe('IsolateSandbox warm isolates', () => {
     sandbox.close();
   });
 
+  it('binds a prepared isolate to the service that takes it: ctx.self is its own and cannot be changed', async () => {
+    const sandbox = new IsolateSandbox({ warmIsolates: 2 });
+    const src = "export default { handleCall(m, s, ctx) { try { ctx.self.service = 'x'; } catch (e) {} return { reply: ctx.self.tenant + '/' + ctx.self.service, state: s }; } };";
+    const { code } = await compileService(src, { filename: 'self.ts' });
+    const limits = { memory_mb: 32, cpu_ms: 1000, wall_ms: 5000 };
+    for (let i = 0; i < 4; i++) {
+      const a = await startIncarnation(sandbox, { tenant: `t${i}`, service: `s${i}`, code, limits }, host, null);
+      assert.equal(await a.handleCall(null), `t${i}/s${i}`);
+      a.dispose();
+      await new Promise((r) => setImmediate(r));
+    }
+    sandbox.close();
+  });
+
   it('refuses bad warm options with invalid_request', () => {
     assert.throws(() => new IsolateSandbox({ warmIsolates: -1 }), { code: 'invalid_request' });
     assert.throws(() => new IsolateSandbox({ warmIsolates: 1.5 }), { code: 'invalid_request' });

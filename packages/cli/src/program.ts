@@ -18,6 +18,8 @@ import { registerLogsCommand } from './commands/logs.ts';
 import { registerLsCommand } from './commands/ls.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerUpCommand } from './commands/up.ts';
+import { registerRegisterCommand } from './commands/register.ts';
+import { registerDiscoverCommand } from './commands/discover.ts';
 
 /** Every command, in the order `solo --help` lists them. */
 const COMMANDS = [
@@ -37,6 +39,8 @@ const COMMANDS = [
   registerHistoryCommand,
   registerTreeCommand,
   registerSupervisionCommand,
+  registerRegisterCommand,
+  registerDiscoverCommand,
 ] as const;
 
 /** A fresh program for one run; commander errors are thrown (exitOverride) so runCli decides the exit code. */

@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { killLeftoverClis, runCli } from './run-cli.ts';
 
-const COMMANDS = ['up', 'deploy', 'call', 'cast', 'ls', 'status', 'events', 'logs', 'kill', 'health', 'swap', 'replace', 'rollback', 'history', 'tree', 'supervision'];
+const COMMANDS = ['up', 'deploy', 'call', 'cast', 'ls', 'status', 'events', 'logs', 'kill', 'health', 'swap', 'replace', 'rollback', 'history', 'tree', 'supervision', 'register', 'discover'];
 
 describe('solo --help', { concurrency: true }, () => {
   after(killLeftoverClis);

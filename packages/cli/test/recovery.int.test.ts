@@ -35,8 +35,8 @@ after(() => {
   for (const d of dirs) d.remove();
 });
 
-async function client(p: NodeProcess, tenant: string): Promise<SoloClient> {
-  return connectSolo({ natsUrl: p.info.nats_url, tenant, requestTimeoutMs: 15_000 });
+async function client(p: NodeProcess, tenant: string, requestTimeoutMs = 15_000): Promise<SoloClient> {
+  return connectSolo({ natsUrl: p.info.nats_url, tenant, requestTimeoutMs });
 }
 
 describe('recovery after kill -9 of the node', () => {
@@ -74,7 +74,8 @@ describe('recovery after kill -9 of the node', () => {
     const tenant = uniqueName();
     const random = seededRandom(0x5010);
     let node = await startNodeProcess(dir.path);
-    let c = await client(node, tenant);
+    // A short request timeout: the cast in flight when the node dies fails fast instead of waiting 15 s.
+    let c = await client(node, tenant, 3000);
     await c.deploy({ service_id: 'seq', source: SEQUENCE_SERVICE, durable: true });
     let nextId = 1;
     let lastAcked = 0;
@@ -99,7 +100,7 @@ describe('recovery after kill -9 of the node', () => {
       await node.cli.exited;
       await c.close().catch(() => undefined);
       node = await startNodeProcess(dir.path);
-      c = await client(node, tenant);
+      c = await client(node, tenant, 3000);
       const nc = await natsOf(node);
       await waitMailboxDrained(nc, node.info.node_id);
       await nc.close();

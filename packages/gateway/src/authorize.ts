@@ -1,6 +1,6 @@
 // The one place every door asks "may this request proceed?". Today the tenant comes from the subject and
 // nothing is checked; the capability-token check of the security issue goes here, for every door at once.
-import type { TenantId } from '@solo/protocol';
+import { SoloError, parseTenantId, type TenantId } from '@solo/protocol';
 
 /** What a door knows about a request when it asks for authorization. */
 export interface AuthorizationRequest {
@@ -22,3 +22,31 @@ export function authorizeRequest(_req: AuthorizationRequest): void {}
  * TODO(#5): require a token with the `admin` permission; until then the admin subjects are as open as the rest.
  */
 export function authorizeAdminRequest(_req: { door: 'nats' | 'grpc' | 'rest'; verb: string; token: string | undefined }): void {}
+
+/** What the REST door reads from an HTTP request to find out who acts. */
+export interface RestCredentials {
+  tenant: TenantId;
+  token: string | undefined;
+}
+
+/**
+ * The one place the REST door decides which tenant an HTTP request acts for, then asks
+ * {@link authorizeRequest} whether it may proceed. The bearer token (`Authorization: Bearer <token>`) is
+ * handed to that check. INTERIM (until capability tokens land in #5): the tenant is taken from the
+ * `X-Solo-Tenant` header or, for clients that cannot set headers (EventSource), the `?tenant=` query
+ * parameter; a bare `X-Tenant-ID` header grants nothing. The token check of #5 replaces this trust.
+ * @throws `unauthorized` when no tenant is named; `invalid_request` when it is not a valid id
+ */
+export function authorizeRestRequest(req: { verb: string; header(name: string): string | undefined; query: Readonly<Record<string, unknown>> }): RestCredentials {
+  const named = req.header('x-solo-tenant') ?? (typeof req.query['tenant'] === 'string' ? req.query['tenant'] : undefined);
+  if (named === undefined || named === '') {
+    throw new SoloError('unauthorized', 'No tenant named: send the X-Solo-Tenant header (or ?tenant=) with your tenant id. X-Tenant-ID is not read.', {
+      details: { header: 'X-Solo-Tenant' },
+    });
+  }
+  const tenant = parseTenantId(named);
+  const auth = req.header('authorization');
+  const token = auth !== undefined && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() || undefined : undefined;
+  authorizeRequest({ door: 'rest', tenant, verb: req.verb, token });
+  return { tenant, token };
+}

@@ -99,13 +99,14 @@ describe('GET /health and unknown routes', () => {
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
   });
 
-  it('answers not_found in the wire shape for a route it does not have', async () => {
+  it('answers not_found in the HTTP error body for a route it does not have', async () => {
     const res = await fetch(`${http}/v1/nothing?x=1`);
     assert.equal(res.status, 404);
-    const body = (await res.json()) as { ok: boolean; error: { code: string; message: string } };
-    assert.equal(body.ok, false);
-    assert.equal(body.error.code, 'not_found');
-    assert.match(body.error.message, /GET \/v1\/nothing .*GET \/health, GET \/metrics/);
+    const body = (await res.json()) as { error: string; message: string; correlation_id: string; timestamp: string };
+    assert.equal(body.error, 'not_found');
+    assert.equal(typeof body.correlation_id, 'string');
+    assert.equal(typeof body.timestamp, 'string');
+    assert.match(body.message, /GET \/v1\/nothing .*GET \/health, GET \/metrics/);
   });
 });
 
@@ -116,10 +117,9 @@ describe('GET /health while the node drains', () => {
       await g.node.kernel.stop();
       const res = await fetch(`${g.node.info.http_url}/health`);
       assert.equal(res.status, 503);
-      const body = (await res.json()) as { ok: boolean; error: { code: string; details: { status: string } } };
-      assert.equal(body.ok, false);
-      assert.equal(body.error.code, 'unavailable');
-      assert.equal(body.error.details.status, 'stopping');
+      const body = (await res.json()) as { error: string; details: { status: string } };
+      assert.equal(body.error, 'unavailable');
+      assert.equal(body.details.status, 'stopping');
       const text = await scrapeMetrics(g.node.info.http_url);
       assert.equal(sampleValue(text, 'solo_api_requests_total', { door: 'rest', verb: 'health', code: 'unavailable' }), 1);
     } finally {

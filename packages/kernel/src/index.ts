@@ -66,3 +66,15 @@ export { SupervisionVerbs } from './supervision/supervision-verbs.ts';
 export { ExitSignals } from './links/exit-signals.ts';
 /** Poison-message retries of a cast when a deploy does not set `max_cast_attempts` (3). */
 export { DEFAULT_MAX_CAST_ATTEMPTS } from './supervision/supervision-options.ts';
+/**
+ * Service discovery (`kernel.discovery`): `register` (upsert, renews the TTL; `not_found` when the service is not
+ * deployed), `deregister` (`not_found` when nothing matched), `discover(tenant, query)` (only registrations the
+ * tenant owns or that were shared with it; expired ones never show), `forgetService` (on kill), `purgeExpired`.
+ */
+export { ServiceRegistry } from './discovery/service-registry.ts';
+/** `RegisterInput`: a validated register request; `RegistryBucketPort`: the bucket the registry writes. */
+export type { RegisterInput, RegistryBucketPort, ServiceRegistryPort } from './discovery/service-registry.ts';
+/** `DiscoverQuery`: name, tag filter, `aliveOnly`, page; `RegistrationRecord`: a registration as stored. */
+export type { DiscoverQuery, RegistrationRecord } from './discovery/registration-record.ts';
+/** Pure discovery rules: tenant visibility, TTL expiry and query matching. */
+export { visibleTo, isExpired, matchesQuery } from './discovery/registration-record.ts';

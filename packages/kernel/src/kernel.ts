@@ -31,6 +31,7 @@ import { checkServiceSupervision, childSpecOf, maxCastAttemptsOf, policyInput } 
 import { SupervisionVerbs } from './supervision/supervision-verbs.ts';
 import { tenantsWithSupervision } from './state/tenant-supervision.ts';
 import { DurableSupport } from './durable/durable-support.ts';
+import { ServiceRegistry, type RegistryBucketPort } from './discovery/service-registry.ts';
 import type { DeployInput, EventsQuery, KernelLogger, KillInput, ListQuery, LogsQuery, RequestMeta } from './kernel-types.ts';
 import { recoverKernelState, type RecoveryReport } from './recovery/recover.ts';
 import { writeCheckpoint } from './recovery/checkpoints.ts';
@@ -67,6 +68,8 @@ export interface KernelOptions {
   log?: KernelLogger;
   /** Where the kernel reports events, restarts, call latencies and its services for `/metrics`. @default none */
   metrics?: NodeMetrics;
+  /** The discovery bucket (`RegistryBucket` of `@solo/store`); without it the discovery verbs are `unavailable`. @default none */
+  registry?: RegistryBucketPort;
 }
 
 const DEFAULT_KILL_TIMEOUT_MS = 5000;
@@ -93,6 +96,7 @@ export class Kernel {
   readonly #code: CodeChanges;
   readonly #supervision: SupervisionVerbs;
   readonly #durable: DurableSupport;
+  readonly #discovery: ServiceRegistry | null;
   /** At most this many incarnations start at once (recovery, restarts). */
   readonly #limiter = new StartLimiter(16);
   readonly #startedAtMs: number;
@@ -133,6 +137,20 @@ export class Kernel {
       withLock: (key, fn) => this.#withLock(key, fn),
     });
     o.metrics?.observeServices(() => sampleServices(this.#services.values()));
+    this.#discovery = o.registry
+      ? new ServiceRegistry({
+          bucket: o.registry,
+          now: this.#now,
+          log: this.#log,
+          withLock: (key, fn) => this.#withLock(key, fn),
+          lookup: (tenant, service) => {
+            const e = this.#services.get(serviceKey(tenant as TenantId, service as ServiceId));
+            if (!e) return null;
+            const inc = e.actor.incarnation;
+            return { alive: inc !== null && !inc.disposed, version: e.record.current.code_version ?? `v${e.record.current.version}` };
+          },
+        })
+      : null;
   }
 
   /** Creates a kernel that answers `health` (and makes other requests wait) until {@link start} has recovered. */
@@ -172,6 +190,7 @@ export class Kernel {
     // Heap sizes for list are refreshed here, a slice per tick, so no request pays for reading them all.
     this.#heapTimer = setInterval(() => this.#sampleHeaps(), HEAP_SAMPLE_INTERVAL_MS);
     this.#heapTimer.unref();
+    await this.#discovery?.start();
     this.#state = 'ready';
     this.#markReady();
     return report;
@@ -307,6 +326,7 @@ export class Kernel {
       const purged = await this.#o.mailbox.purge(tenant, input.service);
       await this.#append({ type: 'service_killed', tenant, service_id: input.service, data: { mode, purged_casts: purged } }, meta);
       await this.#durable.forget(tenant, input.service);
+      await this.#discovery?.forgetService(tenant, input.service);
       this.#o.metrics?.forgetService(tenant, input.service);
       return { service_id: input.service, killed_at: new Date(this.#now()).toISOString(), mode };
     });
@@ -423,6 +443,17 @@ export class Kernel {
     return this.#supervision;
   }
 
+  /** Service discovery (register, deregister, discover). @throws `unavailable` when the node has no registry bucket */
+  get discovery(): ServiceRegistry {
+    if (!this.#discovery) throw new SoloError('unavailable', 'Service discovery is not enabled on this node: it was started without the registry bucket.');
+    return this.#discovery;
+  }
+
+  /** The lock key of a service, for verbs that must not race its deploy or kill. */
+  lockKeyOf(tenant: TenantId, service: ServiceId): string {
+    return serviceKey(tenant, service);
+  }
+
   /** The live supervision tree, for `solo tree`. */
   tree(): ReturnType<SupervisorTree['snapshot']> {
     return this.#tree.snapshot();
@@ -471,6 +502,7 @@ export class Kernel {
     this.#tree.stop();
     this.#code.stop();
     this.#durable.stop();
+    this.#discovery?.stop();
     const timeoutMs = opts.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS;
     await Promise.all(
       [...this.#services.values()].map(async (e) => {

@@ -86,6 +86,24 @@ export type {
   SupervisedChild,
   TreeReply,
 } from './supervision-wire.ts';
+/** `parseTagText('role=api,env=prod')`: the text form of tags and discover filters (`invalid_request` when malformed). */
+export { parseTagText, TAG_KEY_PATTERN, MAX_TAG_VALUE_LENGTH } from './tag-filter.ts';
+/** Bounds of a discovery registration: TTL at most one day, at most 32 tags. */
+export { MAX_REGISTRATION_TTL_MS, MAX_REGISTRATION_TAGS } from './discovery-wire.ts';
+/**
+ * Discovery verbs: `register` (upsert; renews the TTL), `deregister`, `discover` (by name and tag filter; a
+ * tenant sees its own registrations and those shared with it) and `services` (every visible registration).
+ */
+export type {
+  Registration,
+  RegisterRequest,
+  RegisterReply,
+  DeregisterRequest,
+  DeregisterReply,
+  DiscoverRequest,
+  DiscoverReply,
+  ServicesRequest,
+} from './discovery-wire.ts';
 export { DEFAULT_ROLLBACK_WINDOW_MS, MAX_ROLLBACK_WINDOW_MS } from './hot-swap-wire.ts';
 export type {
   SwapRequest,

@@ -24,6 +24,10 @@ export const API_VERBS = [
   'replace',
   'rollback',
   'history',
+  'register',
+  'deregister',
+  'discover',
+  'services',
 ] as const;
 /** One tenant API verb. */
 export type ApiVerb = (typeof API_VERBS)[number];

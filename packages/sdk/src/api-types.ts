@@ -31,6 +31,13 @@ import type {
   RollbackRequest,
   HistoryReply,
   TreeReply,
+  RegisterRequest,
+  RegisterReply,
+  DeregisterRequest,
+  DeregisterReply,
+  DiscoverRequest,
+  DiscoverReply,
+  ServicesRequest,
 } from '@solo/protocol';
 
 /** An empty JSON object, the body of verbs that take no argument and the reply of verbs that return nothing. */
@@ -56,6 +63,10 @@ export interface ApiVerbTypes {
   replace: { request: ReplaceRequest; reply: ReplaceReply };
   rollback: { request: RollbackRequest; reply: RollbackReply };
   history: { request: ServiceRef; reply: HistoryReply };
+  register: { request: RegisterRequest; reply: RegisterReply };
+  deregister: { request: DeregisterRequest; reply: DeregisterReply };
+  discover: { request: DiscoverRequest; reply: DiscoverReply };
+  services: { request: ServicesRequest; reply: DiscoverReply };
 }
 
 // Fails to compile when protocol gains a verb this table does not type, or loses one it does.

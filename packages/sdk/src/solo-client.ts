@@ -29,6 +29,12 @@ import type {
   RollbackRequest,
   HistoryReply,
   TreeReply,
+  RegisterRequest,
+  Registration,
+  DeregisterRequest,
+  DiscoverRequest,
+  DiscoverReply,
+  ServicesRequest,
 } from '@solo/protocol';
 
 /** What to tail: every field of {@link FollowRequest} except the inbox, which the client creates. */
@@ -99,6 +105,17 @@ export interface SoloClient {
   rollback(req: RollbackRequest): Promise<RollbackReply>;
   /** The versions a service has run, newest first. @throws `not_found` */
   history(serviceId: string): Promise<HistoryReply>;
+  /**
+   * Publishes a deployed service under a logical name with a version, tags and an optional TTL (`ttl_ms`);
+   * registering again renews it. @throws `not_found` when the service is not deployed, `invalid_request`
+   */
+  register(req: RegisterRequest): Promise<Registration>;
+  /** Removes a service's registrations (one name when given). @returns how many were removed. @throws `not_found` */
+  deregister(req: DeregisterRequest): Promise<number>;
+  /** Registrations this tenant may see, by name and tag filter (`{ role: 'api' }`), with `alive` from the node. */
+  discover(req?: DiscoverRequest): Promise<DiscoverReply>;
+  /** Every registration this tenant may see, one page at a time. */
+  services(req?: ServicesRequest): Promise<DiscoverReply>;
   /** Stops every open follow and closes the NATS connection. Idempotent. */
   close(): Promise<void>;
 }

@@ -68,6 +68,15 @@ export type { LogTail, LogSelector, LogReadFilter, LogStreamOptions } from './na
 /** A live tail of a stream: `for await` it once, `ready()` resolves when the consumer exists, `stop()` deletes it. */
 export type { Tail } from './nats/stream-tail.ts';
 
+/**
+ * The discovery bucket (`solo_registry` KV): `open(nc)`, `put`, `remove`, `watch(onChange)` (current records,
+ * then changes; resolves once the current ones arrived), `stop()`, and `keyOf(parts)`.
+ * @throws `unavailable` when NATS or JetStream does not answer; `invalid_request` for a key part that is not an id.
+ */
+export { RegistryBucket } from './nats/registry-bucket.ts';
+/** One change of the registry bucket: a stored record, or `value: null` when it was removed. */
+export type { RegistryChange } from './nats/registry-bucket.ts';
+
 /** Bounds of every read's `limit`: default 100, at most 1000. */
 export { READ_LIMIT } from './read-window.ts';
 /** The log levels, lowest first. */

@@ -39,11 +39,17 @@ function parseOptional(json: unknown): Json | undefined {
  * Call the sink only after `attach`: before that the module is loading and no handler can run.
  */
 export class HostBridge {
-  readonly #host: ActorHost;
+  #host: ActorHost | null;
   #sink: BridgeSink | null = null;
 
-  constructor(host: ActorHost) {
-    this.#host = host;
+  /** `host` may come later through {@link HostBridge.bindHost}: a warm isolate is prepared before its service is known. */
+  constructor(host?: ActorHost) {
+    this.#host = host ?? null;
+  }
+
+  /** Sets the host once; until then the isolate runs no service code, so no callback can fire. */
+  bindHost(host: ActorHost): void {
+    this.#host ??= host;
   }
 
   attach(sink: BridgeSink): void {
@@ -51,12 +57,18 @@ export class HostBridge {
   }
 
   callbacks(): ivm.Callback[] {
-    const host = this.#host;
+    // Looked up per call: the host may be bound after the callbacks were handed to the isolate.
+    const host = {
+      get: (): ActorHost => {
+        if (this.#host === null) throw new TypeError('the sandbox host is not bound yet');
+        return this.#host;
+      },
+    };
     return [
       new ivm.Callback((level: unknown, message: unknown, data: unknown): string => {
         try {
           if (typeof level !== 'string' || !LEVELS.includes(level) || typeof message !== 'string') throw new TypeError('bad ctx.log call');
-          host.log(level as LogLevel, message, parseOptional(data));
+          host.get().log(level as LogLevel, message, parseOptional(data));
           return 'o';
         } catch (err) {
           return fail(err);
@@ -64,28 +76,28 @@ export class HostBridge {
       }),
       new ivm.Callback((token: unknown, target: unknown, message: unknown, timeoutMs: unknown): void => {
         if (typeof token !== 'number' || typeof target !== 'string' || typeof message !== 'string' || typeof timeoutMs !== 'number') return;
-        this.#forward(token, () => host.call(target, JSON.parse(message) as Json, { timeoutMs }));
+        this.#forward(token, () => host.get().call(target, JSON.parse(message) as Json, { timeoutMs }));
       }),
       new ivm.Callback((token: unknown, target: unknown, message: unknown): void => {
         if (typeof token !== 'number' || typeof target !== 'string' || typeof message !== 'string') return;
         this.#forward(token, async () => {
-          await host.cast(target, JSON.parse(message) as Json);
+          await host.get().cast(target, JSON.parse(message) as Json);
           return undefined;
         });
       }),
       new ivm.Callback((ms: unknown, message: unknown, durable: unknown): string => {
         try {
           if (typeof ms !== 'number' || typeof message !== 'string') throw new TypeError('bad ctx.setTimer call');
-          return ok(host.setTimer(ms, JSON.parse(message) as Json, { durable: durable === true }));
+          return ok(host.get().setTimer(ms, JSON.parse(message) as Json, { durable: durable === true }));
         } catch (err) {
           return fail(err);
         }
       }),
-      new ivm.Callback((id: unknown): boolean => typeof id === 'string' && host.cancelTimer(id) === true),
+      new ivm.Callback((id: unknown): boolean => typeof id === 'string' && host.get().cancelTimer(id) === true),
       new ivm.Callback((type: unknown, payload: unknown): string => {
         try {
           if (typeof type !== 'string') throw new TypeError('bad ctx.emit call');
-          host.emit(type, parseOptional(payload));
+          host.get().emit(type, parseOptional(payload));
           return 'o';
         } catch (err) {
           return fail(err);
@@ -94,11 +106,11 @@ export class HostBridge {
       new ivm.Callback((epoch: unknown, tagged: unknown): void => {
         if (typeof epoch === 'number' && typeof tagged === 'string') this.#sink?.settle(epoch, tagged);
       }),
-      new ivm.Callback((target: unknown): string => guarded(() => ok(host.monitor(String(target))))),
-      new ivm.Callback((ref: unknown): boolean => typeof ref === 'string' && host.demonitor(ref) === true),
-      new ivm.Callback((target: unknown): string => guarded(() => (host.link(String(target)), 'o'))),
-      new ivm.Callback((target: unknown): string => guarded(() => (host.unlink(String(target)), 'o'))),
-      new ivm.Callback((reason: unknown): string => guarded(() => (host.exit(reason === 'shutdown' ? 'shutdown' : 'normal'), 'o'))),
+      new ivm.Callback((target: unknown): string => guarded(() => ok(host.get().monitor(String(target))))),
+      new ivm.Callback((ref: unknown): boolean => typeof ref === 'string' && host.get().demonitor(ref) === true),
+      new ivm.Callback((target: unknown): string => guarded(() => (host.get().link(String(target)), 'o'))),
+      new ivm.Callback((target: unknown): string => guarded(() => (host.get().unlink(String(target)), 'o'))),
+      new ivm.Callback((reason: unknown): string => guarded(() => (host.get().exit(reason === 'shutdown' ? 'shutdown' : 'normal'), 'o'))),
     ];
   }
 

@@ -5,6 +5,8 @@ import { RUNTIME_SOURCE } from './runtime-source.ts';
 
 /** References into one isolate's runtime. Every result is a tagged string (see runtime-source.ts). */
 export interface IsolateRuntime {
+  /** Fixes `ctx.self` (once), before the module is installed. */
+  bind: ivm.Reference<(tenant: string, service: string) => void>;
   install: ivm.Reference<(namespace: unknown) => string>;
   dispatch: ivm.Reference<(kind: string, a: string, b: string | undefined, epoch: number) => string>;
   deliver: ivm.Reference<(token: number, tagged: string) => void>;
@@ -12,15 +14,16 @@ export interface IsolateRuntime {
   setState: ivm.Reference<(json: string) => void>;
 }
 
-/** Evaluates the runtime in `context` with the host callbacks and the actor's own address. */
-export function loadRuntime(context: ivm.Context, callbacks: ivm.Callback[], self: { tenant: string; service: string }): IsolateRuntime {
-  const api = context.evalClosureSync(RUNTIME_SOURCE, [...callbacks, self.tenant, self.service], {
+/** Evaluates the runtime in `context` with the host callbacks; `bind` then gives it the actor's own address. */
+export function loadRuntime(context: ivm.Context, callbacks: ivm.Callback[]): IsolateRuntime {
+  const api = context.evalClosureSync(RUNTIME_SOURCE, callbacks, {
     filename: 'solo:runtime',
     result: { reference: true },
   });
   const get = <K extends keyof IsolateRuntime>(name: K): IsolateRuntime[K] =>
     api.getSync(name, { reference: true }) as unknown as IsolateRuntime[K];
   const runtime: IsolateRuntime = {
+    bind: get('bind'),
     install: get('install'),
     dispatch: get('dispatch'),
     deliver: get('deliver'),

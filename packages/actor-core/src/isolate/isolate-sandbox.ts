@@ -105,11 +105,14 @@ export class IsolateSandbox implements ActorSandbox {
   async spawn(spec: SpawnSpec, host: ActorHost): Promise<SandboxedActor> {
     const isolateOptions: ivm.IsolateOptions = { memoryLimit: spec.limits.memory_mb };
     if (this.#opts.onCatastrophicError !== undefined) isolateOptions.onCatastrophicError = this.#opts.onCatastrophicError;
-    const isolate = this.#warm !== null && this.#warm.memoryMb === spec.limits.memory_mb ? this.#warm.take() : new ivm.Isolate(isolateOptions);
+    const warm = this.#warm !== null && this.#warm.memoryMb === spec.limits.memory_mb ? this.#warm.take() : null;
+    const isolate = warm?.isolate ?? new ivm.Isolate(isolateOptions);
     try {
-      const bridge = new HostBridge(host);
-      const context = await isolate.createContext();
-      const runtime = loadRuntime(context, bridge.callbacks(), { tenant: spec.tenant, service: spec.service });
+      const context = warm?.context ?? (await isolate.createContext());
+      const bridge = warm?.bridge ?? new HostBridge();
+      const runtime = warm?.runtime ?? loadRuntime(context, bridge.callbacks());
+      bridge.bindHost(host);
+      runtime.bind.applySync(undefined, [spec.tenant, spec.service]);
       const namespace = await this.#loadModule(isolate, context, spec);
       const shape = this.#install(runtime, namespace, spec);
       return new IsolateActor({
@@ -126,6 +129,8 @@ export class IsolateSandbox implements ActorSandbox {
       if (!isolate.isDisposed) isolate.dispose();
       if (isSoloError(err)) throw err;
       throw new SoloError('internal', `The sandbox could not start service '${spec.service}' of tenant '${spec.tenant}'.`, { cause: err });
+    } finally {
+      this.#warm?.refill();
     }
   }
 

@@ -5,13 +5,14 @@
 //   'o' ok (+ JSON), 'p' pending (the handler returned a promise; settle(epoch, result) follows),
 //   't' the handler threw (+ message), 'b' bad return (+ message), 'r' rejected module (+ message),
 //   'e' host error (+ wire error JSON).
-// It is evaluated with evalClosure: $0…$11 are host callbacks, $12/$13 the tenant and service ids.
+// It is evaluated with evalClosure: $0…$11 are host callbacks. An isolate may be prepared before it is known
+// which service it runs: `bind(tenant, service)` fixes `ctx.self` once, before the module is installed.
 
-/** Source of the in-isolate runtime; evaluating it returns `{ install, dispatch, deliver, getState, setState }`. */
+/** Source of the in-isolate runtime; evaluating it returns `{ bind, install, dispatch, deliver, getState, setState }`. */
 export const RUNTIME_SOURCE = String.raw`
 'use strict';
 const [hostLog, hostCall, hostCast, hostSetTimer, hostCancelTimer, hostEmit, hostSettle] = [$0, $1, $2, $3, $4, $5, $6];
-const [hostMonitor, hostDemonitor, hostLink, hostUnlink, hostExit, tenant, service] = [$7, $8, $9, $10, $11, $12, $13];
+const [hostMonitor, hostDemonitor, hostLink, hostUnlink, hostExit] = [$7, $8, $9, $10, $11];
 // Intrinsics are captured now: the service may patch globals later, which must not break the runtime.
 const parse = JSON.parse, stringify = JSON.stringify, apply = Reflect.apply, freeze = Object.freeze;
 const getProto = Object.getPrototypeOf, isArray = Array.isArray, objectProto = Object.prototype;
@@ -120,8 +121,11 @@ function logAt(level) {
   };
 }
 
+// Filled and frozen by bind(), which the host calls once before any service code runs.
+const self = {};
+
 const ctx = freeze({
-  self: freeze({ tenant, service }),
+  self,
   log: freeze({ debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') }),
   call(target, message, opts) {
     const timeoutMs = opts !== undefined && opts !== null && opts.timeoutMs !== undefined ? opts.timeoutMs : 5000;
@@ -243,7 +247,15 @@ function dispatch(kind, a, b, epoch) {
   return 'p';
 }
 
+function bind(tenant, service) {
+  if (Object.isFrozen(self)) return;
+  self.tenant = tenant;
+  self.service = service;
+  freeze(self);
+}
+
 return {
+  bind,
   install,
   dispatch,
   deliver,

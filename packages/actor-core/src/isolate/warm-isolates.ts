@@ -1,13 +1,37 @@
-// A few isolates created ahead of need, off the request path: creating an isolate (V8 heap set-up) is the
-// largest single cost of starting an actor, so a deploy takes a warm one and a refill runs afterwards.
+// A few isolates prepared ahead of need, off the request path — isolate, context and Solo's runtime loaded,
+// no service code yet — since creating them (V8 heap set-up, context, runtime) is most of what starting an
+// actor costs. A deploy or a restart takes a prepared one and a refill runs once its spawn is done.
 import ivm from 'isolated-vm';
+import { HostBridge } from './host-bridge.ts';
+import { loadRuntime, type IsolateRuntime } from './isolate-runtime.ts';
 
-/** Pre-created isolates for one memory limit (a limit is fixed when an isolate is created). */
+/** An isolate with its context and runtime, not yet bound to a service; used by exactly one incarnation. */
+export interface PreparedIsolate {
+  isolate: ivm.Isolate;
+  context: ivm.Context;
+  bridge: HostBridge;
+  runtime: IsolateRuntime;
+}
+
+/** Prepares an isolate now, on the calling thread. Disposes it when a step fails. */
+export function prepareIsolateSync(options: ivm.IsolateOptions): PreparedIsolate {
+  const isolate = new ivm.Isolate(options);
+  try {
+    const context = isolate.createContextSync();
+    const bridge = new HostBridge();
+    return { isolate, context, bridge, runtime: loadRuntime(context, bridge.callbacks()) };
+  } catch (err) {
+    if (!isolate.isDisposed) isolate.dispose();
+    throw err;
+  }
+}
+
+/** Prepared isolates for one memory limit (a limit is fixed when an isolate is created). */
 export class WarmIsolates {
   readonly #memoryMb: number;
   readonly #target: number;
   readonly #options: Omit<ivm.IsolateOptions, 'memoryLimit'>;
-  readonly #ready: ivm.Isolate[] = [];
+  readonly #ready: PreparedIsolate[] = [];
   #refillScheduled = false;
   #closed = false;
 
@@ -21,17 +45,23 @@ export class WarmIsolates {
     return this.#memoryMb;
   }
 
-  /** A fresh isolate: a warm one when there is one, else created now. Schedules a refill either way. */
-  take(): ivm.Isolate {
-    const warm = this.#ready.pop();
-    this.#scheduleRefill();
-    return warm ?? new ivm.Isolate({ ...this.#options, memoryLimit: this.#memoryMb });
+  /** A prepared isolate, or null when none is ready. Call {@link WarmIsolates.refill} once the spawn is done. */
+  take(): PreparedIsolate | null {
+    return this.#ready.pop() ?? null;
   }
 
-  /** Disposes the warm isolates; no refill after this. */
+  /**
+   * Tops the pool up on later macrotasks. Called once the spawn that took an isolate is done: a refill that ran
+   * between the spawn's own steps would hold a restart up by the time it takes to prepare an isolate (~1.5 ms).
+   */
+  refill(): void {
+    this.#scheduleRefill();
+  }
+
+  /** Disposes the prepared isolates; no refill after this. */
   close(): void {
     this.#closed = true;
-    for (const i of this.#ready.splice(0)) i.dispose();
+    for (const p of this.#ready.splice(0)) p.isolate.dispose();
   }
 
   #scheduleRefill(): void {
@@ -43,7 +73,13 @@ export class WarmIsolates {
         this.#refillScheduled = false;
         return;
       }
-      this.#ready.push(new ivm.Isolate({ ...this.#options, memoryLimit: this.#memoryMb }));
+      try {
+        this.#ready.push(prepareIsolateSync({ ...this.#options, memoryLimit: this.#memoryMb }));
+      } catch {
+        // A refill that fails leaves the pool short: the next spawn prepares its own isolate, as without a pool.
+        this.#refillScheduled = false;
+        return;
+      }
       setImmediate(step).unref();
     };
     setImmediate(step).unref();

@@ -1,9 +1,9 @@
 // `GET /health`: the kernel's readiness for load balancers and probes: 200 with the health reply when the
 // node is ready, 503 with an `unavailable` error (the health reply in its details) otherwise.
 import type { FastifyPluginCallback } from 'fastify';
-import { SoloError, toWireError } from '@solo/protocol';
+import { SoloError } from '@solo/protocol';
 import type { Kernel } from '@solo/kernel';
-import { HTTP_STATUS } from './http-status.ts';
+import { httpError } from './http-error-body.ts';
 
 /** Options of {@link healthRoutes}. */
 export interface HealthRoutesOptions {
@@ -17,7 +17,8 @@ export const healthRoutes: FastifyPluginCallback<HealthRoutesOptions> = (app, o,
     if (health.status === 'ready') return reply.code(200).send({ ok: true, ...health });
     const err = new SoloError('unavailable', `The node is ${health.status}; retry in a moment.`, { details: { ...health, retry_after_ms: 1000 } });
     req.soloObservation?.fail(err);
-    return reply.code(HTTP_STATUS.unavailable).send({ ok: false, error: toWireError(err), correlation_id: req.soloCorrelationId });
+    const { status, body } = httpError(err, req.soloCorrelationId);
+    return reply.code(status).send(body);
   });
   done();
 };

@@ -1,5 +1,5 @@
-// The node's HTTP door: one fastify instance on loopback by default, with route plugins (metrics and health
-// today; the REST API registers beside them later). Hooks shared by every route live in http-hooks.ts.
+// The node's HTTP door: one fastify instance on loopback by default, with route plugins (metrics, health, the
+// REST API with its SSE streams, and /openapi.json). Hooks shared by every route live in http-hooks.ts.
 import type { AddressInfo } from 'node:net';
 import { fastify } from 'fastify';
 import { SoloError } from '@solo/protocol';
@@ -7,6 +7,9 @@ import type { Kernel, KernelLogger, NodeMetrics } from '@solo/kernel';
 import { healthRoutes } from './health-route.ts';
 import { registerHttpHooks } from './http-hooks.ts';
 import { metricsRoutes } from './metrics-route.ts';
+import { openApiRoutes } from './openapi-route.ts';
+import { restRoutes } from './rest-routes.ts';
+import { sseRoutes } from './sse-routes.ts';
 
 /** Where the HTTP door listens unless told otherwise: loopback only. */
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
@@ -20,17 +23,38 @@ export interface HttpDoorOptions {
   host?: string;
   /** TCP port; 0 picks a free one. @default 0 */
   port?: number;
+  /** Interval of SSE heartbeat comments on `/events` and `/logs`. @default 15000 */
+  sseHeartbeatMs?: number;
+  /** Version in `/openapi.json`. @default '0.0.0' */
+  version?: string;
 }
 
 /** The running HTTP door. */
 export interface HttpDoor {
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   readonly url: string;
+  /** Number of open SSE streams (`/events`, `/logs`). */
+  readonly sseStreams: number;
   /** Stops listening and closes open connections. Idempotent. */
   stop(): Promise<void>;
 }
 
-const ROUTES = ['GET /health', 'GET /metrics'] as const;
+const ROUTES = [
+  'GET /health',
+  'GET /metrics',
+  'GET /openapi.json',
+  'POST /services',
+  'GET /services',
+  'GET /services/{id}',
+  'DELETE /services/{id}',
+  'POST /services/{id}/call',
+  'POST /services/{id}/cast',
+  'GET /events',
+  'GET /logs',
+  'POST /registry',
+  'GET /registry',
+  'DELETE /registry/{id}',
+] as const;
 
 /** Validates the listen address. @throws `invalid_request` naming `--http-port` or `--http-host` */
 export function resolveHttpAddress(o: { host?: string | undefined; port?: number | undefined }): { host: string; port: number } {
@@ -65,6 +89,10 @@ export async function startHttpDoor(o: HttpDoorOptions): Promise<HttpDoor> {
   registerHttpHooks(app, { log: o.log, metrics: o.metrics, routes: ROUTES });
   await app.register(metricsRoutes, { metrics: o.metrics });
   await app.register(healthRoutes, { kernel: o.kernel });
+  const streams = new Set<() => void>();
+  await app.register(restRoutes, { kernel: o.kernel });
+  await app.register(sseRoutes, { kernel: o.kernel, streams, ...(o.sseHeartbeatMs !== undefined ? { heartbeatMs: o.sseHeartbeatMs } : {}) });
+  await app.register(openApiRoutes, { version: o.version ?? '0.0.0' });
   try {
     await app.listen({ host, port });
   } catch (err) {
@@ -78,6 +106,14 @@ export async function startHttpDoor(o: HttpDoorOptions): Promise<HttpDoor> {
   let stopping: Promise<void> | null = null;
   return {
     url,
-    stop: () => (stopping ??= app.close()),
+    get sseStreams() {
+      return streams.size;
+    },
+    stop: () =>
+      (stopping ??= (async () => {
+        // End the streams first: each deletes its consumer while NATS is still connected.
+        for (const end of [...streams]) end();
+        await app.close();
+      })()),
   };
 }

@@ -3,10 +3,10 @@
 // and not-found replies in Solo's one wire shape.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { HEADERS, SoloError, isSoloError, toWireError, type ApiVerb } from '@solo/protocol';
+import { HEADERS, SoloError, isSoloError, type ApiVerb } from '@solo/protocol';
 import type { KernelLogger, NodeMetrics } from '@solo/kernel';
 import { observeRequest, type RequestObservation } from '../telemetry/request-observer.ts';
-import { HTTP_STATUS } from './http-status.ts';
+import { httpError } from './http-error-body.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -74,17 +74,18 @@ export function registerHttpHooks(app: FastifyInstance, o: HttpHooksOptions): vo
   app.setErrorHandler((err, req, reply) => {
     const solo = toSoloError(err);
     req.soloObservation?.fail(solo);
-    const wire = toWireError(solo);
-    if (wire.code === 'internal') o.log.error('internal error', { door: 'rest', correlation_id: req.soloCorrelationId, error: err instanceof Error ? err.stack : String(err) });
-    return reply.code(HTTP_STATUS[wire.code]).send({ ok: false, error: wire, correlation_id: req.soloCorrelationId });
+    const { status, body } = httpError(solo, req.soloCorrelationId);
+    if (body.error === 'internal') o.log.error('internal error', { door: 'rest', correlation_id: req.soloCorrelationId, error: err instanceof Error ? err.stack : String(err) });
+    return reply.code(status).send(body);
   });
 
   app.setNotFoundHandler((req, reply) => {
-    const wire = toWireError(
+    const { status, body } = httpError(
       new SoloError('not_found', `No route ${req.method} ${req.url.split('?')[0] ?? ''} on this node. Routes: ${o.routes.join(', ')}.`, {
         details: { method: req.method },
       }),
+      req.soloCorrelationId,
     );
-    return reply.code(HTTP_STATUS.not_found).send({ ok: false, error: wire, correlation_id: req.soloCorrelationId });
+    return reply.code(status).send(body);
   });
 }

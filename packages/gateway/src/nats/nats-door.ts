@@ -43,6 +43,7 @@ import {
 } from './request-schemas.ts';
 import { parseHistory, parseReplace, parseRollback, parseSwap } from './code-change-schemas.ts';
 import { supervisionChange, supervisionRequest, treeRequest } from './supervision-schemas.ts';
+import { parseDeregister, parseDiscover, parseRegister, parseServices } from './discovery-schemas.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -171,6 +172,18 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
         return { ...(await kernel.codeChanges.rollback(tenant, parseRollback(body), meta)) };
       case 'history':
         return { ...(await kernel.codeChanges.history(tenant, parseHistory(body).service)) };
+      case 'register': {
+        const r = parseRegister(body);
+        return { registration: await kernel.discovery.register(tenant, r, kernel.lockKeyOf(tenant, r.service)) };
+      }
+      case 'deregister': {
+        const r = parseDeregister(body);
+        return { removed: await kernel.discovery.deregister(tenant, r.service, r.name, kernel.lockKeyOf(tenant, r.service)) };
+      }
+      case 'discover':
+        return { ...kernel.discovery.discover(tenant, parseDiscover(body)) };
+      case 'services':
+        return { ...kernel.discovery.discover(tenant, parseServices(body)) };
       default:
         throw new SoloError('invalid_request', `Unknown API verb '${String(verb)}'. Verbs: ${API_VERBS.join(', ')}.`);
     }

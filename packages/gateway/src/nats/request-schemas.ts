@@ -142,3 +142,6 @@ export function parseEmpty(body: unknown): void {
 
 /** Validates `body` against a strict schema; the door's other schema files use it. @throws `invalid_request` */
 export const parseWireBody = parse;
+
+/** The wire schemas themselves, for documents generated from them (the REST door's `/openapi.json`). */
+export const REQUEST_SCHEMAS = { deploy, kill, ref, list, call, cast, events, logs } as const;

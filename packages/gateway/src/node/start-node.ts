@@ -7,7 +7,7 @@ import { connect, type NatsConnection } from 'nats';
 import { IsolateSandbox } from '@solo/actor-core';
 import { Kernel, NodeMetrics, acquireDataDirLock, startManagedNatsServer, type DataDirLock, type ManagedNatsServer } from '@solo/kernel';
 import { SoloError, type NodeInfo } from '@solo/protocol';
-import { DeadLetters, EventLog, LocalStore, LogStream, MailboxStream, ensureStreams } from '@solo/store';
+import { DeadLetters, EventLog, LocalStore, LogStream, MailboxStream, RegistryBucket, ensureStreams } from '@solo/store';
 import { startNatsDoor, type NatsDoor } from '../nats/nats-door.ts';
 import { resolveHttpAddress, startHttpDoor, type HttpDoor } from '../http/http-door.ts';
 import { DEFAULT_NODE_LOG_LEVEL, parseNodeLogLevel, type NodeLogLevel } from '../logging/log-level.ts';
@@ -124,13 +124,20 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     if (!storedId) await local.meta.put('node_id', nodeId);
     const tracing = await startTracing({ env, serviceVersion: SOLO_VERSION, instanceId: nodeId, log });
     if (tracing) cleanup.push(() => tracing.shutdown());
-    const [events, mailbox, logs, deadLetters] = await Promise.all([EventLog.open(nc), MailboxStream.open(nc), LogStream.open(nc), DeadLetters.open(nc)]);
+    const [events, mailbox, logs, deadLetters, registry] = await Promise.all([
+      EventLog.open(nc),
+      MailboxStream.open(nc),
+      LogStream.open(nc),
+      DeadLetters.open(nc),
+      RegistryBucket.open(nc),
+    ]);
     const kernel = Kernel.create({
       nodeId,
       events,
       mailbox,
       logs,
       deadLetters,
+      registry,
       local,
       sandbox: new IsolateSandbox(),
       version: SOLO_VERSION,
@@ -143,7 +150,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const door = startNatsDoor({ nc, kernel, log, metrics });
     cleanup.push(() => door.stop());
     // Also up before recovery, so probes see 503 until the node is ready.
-    const http = await startHttpDoor({ kernel, metrics, log, ...httpAddress });
+    const http = await startHttpDoor({ kernel, metrics, log, version: SOLO_VERSION, ...httpAddress });
     cleanup.push(() => http.stop());
     const recovery = await kernel.start();
     log.info('recovery completed', { ...recovery });

@@ -33,6 +33,12 @@ import type {
   RollbackRequest,
   HistoryReply,
   TreeReply,
+  RegisterRequest,
+  Registration,
+  DeregisterRequest,
+  DiscoverRequest,
+  DiscoverReply,
+  ServicesRequest,
 } from '@solo/protocol';
 import type { ApiVerbTypes } from '../api-types.ts';
 import { checkTimeout, resolveClientOptions } from '../client-options.ts';
@@ -156,6 +162,24 @@ class NatsSoloClient implements SoloClient {
 
   async history(serviceId: string): Promise<HistoryReply> {
     return this.#api('history', { service_id: checkServiceId(serviceId) });
+  }
+
+  async register(req: RegisterRequest): Promise<Registration> {
+    checkServiceId(req.service_id);
+    return (await this.#api('register', req)).registration;
+  }
+
+  async deregister(req: DeregisterRequest): Promise<number> {
+    checkServiceId(req.service_id);
+    return (await this.#api('deregister', req)).removed;
+  }
+
+  async discover(req: DiscoverRequest = {}): Promise<DiscoverReply> {
+    return this.#api('discover', req);
+  }
+
+  async services(req: ServicesRequest = {}): Promise<DiscoverReply> {
+    return this.#api('services', req);
   }
 
   async close(): Promise<void> {
