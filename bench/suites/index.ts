@@ -7,5 +7,6 @@ import { thousandServicesSuite } from './thousand-services.ts';
 import { recoverySuite } from './recovery.ts';
 import { eventsSuite } from './events.ts';
 import { supervisionSuite } from './supervision.ts';
+import { doorsSuite } from './doors.ts';
 
-export const SUITES: readonly Suite[] = [baselinesSuite, nodeApiSuite, thousandServicesSuite, eventsSuite, recoverySuite, supervisionSuite];
+export const SUITES: readonly Suite[] = [baselinesSuite, nodeApiSuite, thousandServicesSuite, eventsSuite, recoverySuite, supervisionSuite, doorsSuite];

@@ -119,7 +119,7 @@ describe('client commands (fake peer)', () => {
     assert.deepEqual(last('list')?.body, { status: 'running', limit: 5 });
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0] ?? '', /^SERVICE\s+STATUS\s+VERSION\s+MEMORY\s+MAILBOX\s+UPTIME\s+RESTARTS\s+SUPERVISOR\s+LAST CRASH$/);
-    assert.match(lines[2] ?? '', /^echo\s+crashed\s+2 \(1\.2\.0\)\s+3\.0 MiB\s+4\s+5m12s\s+3$/);
+    assert.match(lines[2] ?? '', /^echo\s+crashed\s+2 \(1\.2\.0\)\s+3\.0 MiB\s+4\s+5m12s\s+3\s+running\s+-$/);
   });
 
   it('prints exactly one JSON document with --json', async () => {

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_SOURCE_BYTES } from '@solo/protocol';
-import { checkDeployRequest, checkKillRequest, checkServiceFilter, checkServiceId } from '../src/request-checks.ts';
+import { checkCodeRequest, checkDeployRequest, checkKillRequest, checkServiceFilter, checkServiceId } from '../src/request-checks.ts';
 
 describe('request checks', () => {
   for (const id of ['', 'Counter', 'a.b', 'a b', '-lead', 'x'.repeat(64), '*', '>']) {
@@ -30,5 +30,13 @@ describe('request checks', () => {
   it('rejects a deploy without source and a kill with a bad timeout', () => {
     assert.throws(() => checkDeployRequest(JSON.parse('{"service_id":"a"}')), { code: 'invalid_request' });
     assert.throws(() => checkKillRequest({ service_id: 'a', timeout_ms: -1 }), { code: 'invalid_request' });
+  });
+
+  it('checks a swap or replace like a deploy: id, source and its size', () => {
+    const req = { service_id: 'a', source: 'export default {}', rollback_window_ms: 0 };
+    assert.equal(checkCodeRequest(req), req);
+    assert.throws(() => checkCodeRequest({ service_id: 'A', source: 'x' }), { code: 'invalid_request' });
+    assert.throws(() => checkCodeRequest(JSON.parse('{"service_id":"a"}')), { code: 'invalid_request' });
+    assert.throws(() => checkCodeRequest({ service_id: 'a', source: 'x'.repeat(MAX_SOURCE_BYTES + 1) }), { code: 'limit_exceeded' });
   });
 });

@@ -1,8 +1,7 @@
 // The discovery record as stored in the registry bucket, and the pure rules over it: who may see it, whether
 // it has expired, whether it matches a discover query. No I/O; time is an input.
-import type { Registration } from '@solo/protocol';
 
-/** A registration as stored (the wire {@link Registration} minus the read-time `id` and `alive`). */
+/** A registration as stored (the wire `Registration` of `@solo/protocol` minus the read-time `id` and `alive`). */
 export interface RegistrationRecord {
   tenant: string;
   service_id: string;
