@@ -50,3 +50,38 @@ export function authorizeRestRequest(req: { verb: string; header(name: string): 
   authorizeRequest({ door: 'rest', tenant, verb: req.verb, token });
   return { tenant, token };
 }
+
+/** Who a verified gRPC client certificate names: a tenant, the operator (`admin`), or nothing Solo issued. */
+export type GrpcPeer = { kind: 'tenant'; tenant: TenantId } | { kind: 'admin' } | { kind: 'none' };
+
+/**
+ * The one place the gRPC door decides which tenant a call acts for, then asks {@link authorizeRequest}
+ * whether it may proceed. The tenant comes from the client certificate (verified by the TLS handshake
+ * against the node's CA); a request that names another tenant is refused. An empty `tenant` means the
+ * certificate's. The token check of #5 applies on top, through {@link authorizeRequest}.
+ * @throws `unauthorized` when the certificate names no tenant or a different one; `invalid_request` for a bad id
+ */
+export function authorizeGrpcRequest(req: { verb: string; peer: GrpcPeer; tenant: string }): TenantId {
+  if (req.peer.kind !== 'tenant') {
+    throw new SoloError('unauthorized', 'The client certificate names no tenant. Use a certificate from `solo certs issue <tenant>`.', { details: { door: 'grpc' } });
+  }
+  const tenant = req.tenant === '' ? req.peer.tenant : parseTenantId(req.tenant);
+  if (tenant !== req.peer.tenant) {
+    throw new SoloError('unauthorized', `The request names tenant '${tenant}' but the client certificate is for '${req.peer.tenant}'. Use that tenant's certificate (\`solo certs issue ${tenant}\`).`, {
+      details: { tenant, certificate_tenant: req.peer.tenant },
+    });
+  }
+  authorizeRequest({ door: 'grpc', tenant, verb: req.verb, token: undefined });
+  return tenant;
+}
+
+/**
+ * Admin verbs on the gRPC door (Shutdown): only the operator's certificate (`solo certs issue admin`) may ask.
+ * @throws `forbidden` for any other certificate
+ */
+export function authorizeGrpcAdminRequest(req: { verb: string; peer: GrpcPeer }): void {
+  if (req.peer.kind !== 'admin') {
+    throw new SoloError('forbidden', `'${req.verb}' is an operator verb: only the admin certificate may call it. Issue one with \`solo certs issue admin\`.`, { details: { verb: req.verb } });
+  }
+  authorizeAdminRequest({ door: 'grpc', verb: req.verb, token: undefined });
+}

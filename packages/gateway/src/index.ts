@@ -33,3 +33,22 @@ export { startTracing } from './telemetry/start-tracing.ts';
 export type { StartTracingOptions, Tracing } from './telemetry/start-tracing.ts';
 export { resolveTracingConfig, OTLP_PROTOCOLS, TRACE_SAMPLERS } from './telemetry/tracing-config.ts';
 export type { TracingConfig, OtlpProtocol, TraceSamplerName } from './telemetry/tracing-config.ts';
+/**
+ * The gRPC door (solo.v1.SoloKernel from `proto/solo/v1/solo.proto`, grpc.health.v1, server reflection) over
+ * mutual TLS. `startNode` starts it; `startGrpcDoor` throws `invalid_request` for a bad port and `unavailable`
+ * when it cannot bind. `loadSoloProto` loads the contract for clients and tests.
+ */
+export { startGrpcDoor, loadSoloProto, PROTO_ROOT, DEFAULT_GRPC_HOST } from './grpc/grpc-door.ts';
+export type { GrpcDoor, GrpcDoorOptions } from './grpc/grpc-door.ts';
+/** The gRPC status of every error code, and the trailing-metadata key (`solo-code`) carrying the code. */
+export { GRPC_STATUS, SOLO_CODE_METADATA } from './grpc/grpc-status.ts';
+/**
+ * The node's TLS material in `<dataDir>/tls/` (made with `openssl` on first start). `issueClientCertificate`
+ * writes a client certificate for a tenant (or the operator's, for the name `admin`); both throw
+ * `unavailable` when openssl fails, and `issueClientCertificate` throws `invalid_request` for a bad tenant id.
+ */
+export { ensureNodeTls, issueClientCertificate, ADMIN_CERT_NAME } from './grpc/tls-certs.ts';
+export type { NodeTls, IssuedCertificate } from './grpc/tls-certs.ts';
+/** The gRPC door's authorization: tenant from the client certificate, admin verbs for the admin certificate. */
+export { authorizeGrpcRequest, authorizeGrpcAdminRequest } from './authorize.ts';
+export type { GrpcPeer } from './authorize.ts';

@@ -8,7 +8,7 @@
 export const ERROR_CODES = {
   invalid_request: { meaning: 'The request is malformed: bad JSON, a missing or unknown field, or an invalid id.', retryable: false },
   unauthorized: { meaning: 'No valid credentials were presented (missing, forged, expired or revoked token).', retryable: false },
-  forbidden: { meaning: 'The credentials are valid but do not allow this action on this resource.', retryable: false, reservedFor: '#5' },
+  forbidden: { meaning: 'The credentials are valid but do not allow this action on this resource.', retryable: false },
   not_found: { meaning: 'The tenant, service, version or other named resource does not exist.', retryable: false },
   already_exists: { meaning: 'A resource with this id already exists.', retryable: false },
   compile_error: { meaning: 'The service source does not compile; details carry line and column.', retryable: false },

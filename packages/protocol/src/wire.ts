@@ -268,4 +268,6 @@ export interface NodeInfo {
   started_at: string;
   /** Base URL of the node's HTTP door (`/metrics`, `/health`), e.g. `http://127.0.0.1:40123`. */
   http_url: string;
+  /** Address of the node's gRPC door (mutual TLS), e.g. `grpcs://127.0.0.1:40124`. */
+  grpc_url: string;
 }

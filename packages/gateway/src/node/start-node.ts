@@ -10,6 +10,8 @@ import { SoloError, type NodeInfo } from '@solo/protocol';
 import { DeadLetters, EventLog, LocalStore, LogStream, MailboxStream, RegistryBucket, ensureStreams } from '@solo/store';
 import { startNatsDoor, type NatsDoor } from '../nats/nats-door.ts';
 import { resolveHttpAddress, startHttpDoor, type HttpDoor } from '../http/http-door.ts';
+import { startGrpcDoor, type GrpcDoor } from '../grpc/grpc-door.ts';
+import { ensureNodeTls } from '../grpc/tls-certs.ts';
 import { DEFAULT_NODE_LOG_LEVEL, parseNodeLogLevel, type NodeLogLevel } from '../logging/log-level.ts';
 import { createNodeLogger } from '../logging/node-logger.ts';
 import { startTracing } from '../telemetry/start-tracing.ts';
@@ -33,6 +35,8 @@ export interface StartNodeOptions {
   httpHost?: string;
   /** Port of the HTTP door; 0 picks a free one. @default 0 */
   httpPort?: number;
+  /** Port of the gRPC door (mutual TLS, on 127.0.0.1, certificates in `<dataDir>/tls/`); 0 picks a free one. @default 0 */
+  grpcPort?: number;
   /** Where the OTEL_* variables are read; tracing is off unless they name an exporter. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;
   /** Deadline for in-flight handlers and terminate at stop. @default 10000 */
@@ -48,6 +52,8 @@ export interface RunningNode {
   readonly door: NatsDoor;
   /** The HTTP door (`info.http_url`). */
   readonly http: HttpDoor;
+  /** The gRPC door (`info.grpc_url`). */
+  readonly grpc: GrpcDoor;
   /** The node's metrics, as served on `/metrics`. */
   readonly metrics: NodeMetrics;
   /** Graceful stop; idempotent. */
@@ -152,6 +158,10 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     // Also up before recovery, so probes see 503 until the node is ready.
     const http = await startHttpDoor({ kernel, metrics, log, version: SOLO_VERSION, ...httpAddress });
     cleanup.push(() => http.stop());
+    // Shutdown over gRPC (admin certificate only) stops the node the way Ctrl-C does; `stop` is set below.
+    let stopNode: () => Promise<void> = () => Promise.resolve();
+    const grpc = await startGrpcDoor({ kernel, log, tls: await ensureNodeTls(dataDir), port: opts.grpcPort ?? 0, onShutdown: () => void stopNode() });
+    cleanup.push(() => grpc.stop());
     const recovery = await kernel.start();
     log.info('recovery completed', { ...recovery });
 
@@ -164,13 +174,14 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       embedded_nats: nats !== null,
       started_at: new Date().toISOString(),
       http_url: http.url,
+      grpc_url: grpc.url,
     };
     const infoPath = join(dataDir, 'node.json');
     writeJsonAtomic(infoPath, info);
     published = info;
     cleanup.push(() => rmSync(infoPath, { force: true }));
     await events.append({ type: 'node_started', tenant: null, service_id: null, at: info.started_at, data: { node_id: nodeId, nats_url: natsUrl, embedded_nats: info.embedded_nats } });
-    log.info('node started', { nats_url: natsUrl, http_url: http.url, data_dir: dataDir, pid: process.pid });
+    log.info('node started', { nats_url: natsUrl, http_url: http.url, grpc_url: grpc.url, data_dir: dataDir, pid: process.pid });
 
     let stopping: Promise<void> | null = null;
     let markClosed: () => void = () => {};
@@ -180,6 +191,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         // Reverse order: doors first (no new work), then the kernel drains, then the event, then stores.
         await door.stop();
         await http.stop();
+        await grpc.stop();
         await kernel.stop({ timeoutMs: opts.shutdownTimeoutMs ?? 10_000 });
         try {
           await events.append({ type: 'node_stopped', tenant: null, service_id: null, at: new Date().toISOString(), data: { node_id: nodeId } });
@@ -197,6 +209,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       })();
       return stopping;
     };
+    stopNode = stop;
     if (nats) {
       void nats.exited.then((code) => {
         if (stopping) return;
@@ -204,7 +217,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         void stop();
       });
     }
-    return { info, kernel, door, http, metrics, stop, closed };
+    return { info, kernel, door, http, grpc, metrics, stop, closed };
   } catch (err) {
     await undo();
     throw err;
