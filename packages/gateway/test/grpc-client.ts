@@ -2,7 +2,8 @@
 // (proto-loader), with promise helpers for unary calls and collected server streams.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, credentials, loadPackageDefinition, type ClientReadableStream, type GrpcObject, type Metadata, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import type { Client} from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, type ClientReadableStream, type GrpcObject, type Metadata, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { issueClientCertificate, loadSoloProto } from '@solo/gateway';
 

@@ -67,7 +67,7 @@ export async function startGrpcDoor(o: GrpcDoorOptions): Promise<GrpcDoor> {
   }
   const definition = loadSoloProto();
   const root = loadPackageDefinition(definition);
-  const streams = new Set<() => void>();
+  const streams = new Set<() => Promise<void>>();
   const server = new Server();
   server.addService(serviceOf(root, ['solo', 'v1', 'SoloKernel']), {
     ...kernelHandlers({ kernel: o.kernel, log: o.log, onShutdown: o.onShutdown }),
@@ -84,9 +84,10 @@ export async function startGrpcDoor(o: GrpcDoorOptions): Promise<GrpcDoor> {
     },
     Watch: (call: ServerWritableStream<{ service: string }, unknown>) => {
       call.write(healthStatus(call.request.service) ?? { status: 'SERVICE_UNKNOWN' });
-      const end = (): void => {
+      const end = (): Promise<void> => {
         streams.delete(end);
         if (!call.cancelled) call.end();
+        return Promise.resolve();
       };
       streams.add(end);
       call.on('cancelled', () => streams.delete(end));
@@ -110,7 +111,8 @@ export async function startGrpcDoor(o: GrpcDoorOptions): Promise<GrpcDoor> {
     },
     stop() {
       stopping ??= (async () => {
-        for (const end of [...streams]) end();
+        // Streams end first, so their consumers are deleted while NATS is still connected.
+        await Promise.allSettled([...streams].map((end) => end()));
         await new Promise<void>((resolve) => {
           const cut = setTimeout(() => {
             server.forceShutdown();

@@ -14,7 +14,7 @@ export interface StreamHandlersOptions {
   kernel: Kernel;
   log: KernelLogger;
   /** Ends of the open streams; the door calls each on stop. */
-  streams: Set<() => void>;
+  streams: Set<() => Promise<void>>;
 }
 
 interface OpenTail<T> extends AsyncIterable<T> {
@@ -59,15 +59,16 @@ export function streamHandlers(o: StreamHandlersOptions): UntypedServiceImplemen
         }
         const opened = tail;
         let ended = false;
-        const end = (): void => {
-          if (ended) return;
+        let stopped: Promise<void> | null = null;
+        const end = (): Promise<void> => {
           ended = true;
           // Deletes the JetStream consumer: a cancelled client leaves nothing behind. The stream counts as open
           // until the consumer is gone, so the door's `streams` is also the number of consumers it holds.
-          void opened.stop().finally(() => o.streams.delete(end));
+          stopped ??= opened.stop().finally(() => o.streams.delete(end));
+          return stopped;
         };
         o.streams.add(end);
-        call.on('cancelled', end);
+        call.on('cancelled', () => void end());
         try {
           for await (const item of opened) {
             if (ended) break;
@@ -77,7 +78,7 @@ export function streamHandlers(o: StreamHandlersOptions): UntypedServiceImplemen
         } catch (err) {
           if (!ended && !call.cancelled) call.emit('error', toGrpcError(err));
         } finally {
-          end();
+          await end();
         }
       })();
     };
