@@ -1,9 +1,10 @@
-// The HTTP door against the NATS door on one node: a call round trip through REST beside the sdk call over
-// NATS (paired rounds), `GET /services` listing 1000 services, and how many SSE clients one node holds with
+// The HTTP and gRPC doors against the NATS door on one node: a call round trip through REST and through gRPC
+// (mutual TLS), each beside the sdk call over NATS (paired rounds), `GET /services` listing 1000 services, and how many SSE clients one node holds with
 // events flowing to every one of them.
 import { Agent, request, type ClientRequest } from 'node:http';
 import { connectSolo } from '@solo/sdk';
 import { counterSource, deployCounter } from '../lib/counter-source.ts';
+import { connectGrpcCaller } from '../lib/grpc-call.ts';
 import { QUICK_PLAN, pairedLatency, sampleLoop, tinybenchLatency } from '../lib/latency.ts';
 import { singleValue } from '../lib/measurement.ts';
 import { baselineRef, type Suite, type SuiteContext } from '../lib/suite.ts';
@@ -19,6 +20,7 @@ function measures(ctx: SuiteContext) {
     services,
     clients,
     call: 'call round trip through REST (POST /services/{id}/call), paired with the sdk call over NATS',
+    grpc: 'call round trip through gRPC (mTLS), paired with the sdk call over NATS',
     list: `GET /services listing ${services} services (REST, one page)`,
     sse: `SSE clients on GET /events held by one node, each receiving an event (of ${clients} opened)`,
   } as const;
@@ -51,6 +53,7 @@ export const doorsSuite: Suite = {
     const m = measures(ctx);
     return [
       { measure: m.call, target: { unit: 'ms', checks: [{ stat: 'p50', maxTimesBaseline: 2 }] } },
+      { measure: m.grpc, target: { unit: 'ms', checks: [{ stat: 'p50', maxTimesBaseline: 2 }] } },
       { measure: m.list, target: { unit: 'ms', checks: [{ stat: 'p50', max: 10 }] } },
       { measure: m.sse },
     ];
@@ -76,6 +79,21 @@ export const doorsSuite: Suite = {
         ctx.pick({ timeMs: 4000, iterations: 2000, warmupIterations: 100, rounds: 5 }, { ...QUICK_PLAN, rounds: 1 }),
       );
       emit({ measure: m.call, result: rest, baseline: baselineRef('sdk call over NATS, paired', nats) });
+
+      const grpc = await connectGrpcCaller(node.info, TENANT);
+      try {
+        const grpcMessage = JSON.stringify(CALL_MESSAGE);
+        const grpcCall = (): Promise<string> => grpc.call('c-call', grpcMessage);
+        await grpcCall();
+        const [viaGrpc, viaNats] = await pairedLatency(
+          { name: m.grpc, fn: grpcCall },
+          { name: 'sdk call over NATS', fn: () => client.call('c-call', CALL_MESSAGE) },
+          ctx.pick({ timeMs: 4000, iterations: 2000, warmupIterations: 100, rounds: 5 }, { ...QUICK_PLAN, rounds: 1 }),
+        );
+        emit({ measure: m.grpc, result: viaGrpc, baseline: baselineRef('sdk call over NATS, paired', viaNats) });
+      } finally {
+        grpc.close();
+      }
 
       ctx.log(`deploying ${m.services} counters for GET /services`);
       await sampleLoop(m.services - 1, (i) => deployCounter(client, `l${i}`, source));

@@ -3,25 +3,21 @@
 import { SoloError, isSoloError, toWireError, type ExitReason, type Json } from '@solo/protocol';
 import { resolveActorOptions, resolveActorStopOptions, type ActorOptions, type ActorStopOptions, type ResolvedActorStopOptions } from './actor-options.ts';
 import { ActorTimers } from './actor-timers.ts';
-import { settlesWithin } from './deadline.ts';
-import { createEnvelope, rejectEnvelope, resolveEnvelope, type Envelope, type EnvelopeKind } from './actor-envelope.ts';
-import { Mailbox } from './mailbox.ts';
+import { rejectEnvelope, resolveEnvelope, type Envelope } from './actor-envelope.ts';
+import { EnvelopeQueue } from './envelope-queue.ts';
+import { IdleWaiters } from './idle-waiters.ts';
 import type { SandboxedActor } from './sandbox.ts';
-import { deadLettered } from './service-crash.ts';
+import { terminateOnExit, windDown } from './wind-down.ts';
 
 const noop = (): void => undefined;
-
-/** Generous bound on `terminate` after a service asked to exit; its own wall limit usually ends it sooner. */
-const EXIT_TERMINATE_MS = 5000;
 
 /** One actor: a FIFO mailbox drained one message at a time into the attached incarnation. */
 export class Actor {
   readonly #tenant: string;
   readonly #service: string;
-  readonly #maxCastAttempts: number;
   readonly #onExit: (reason: ExitReason) => void;
   readonly #timers: ActorTimers;
-  readonly #mailbox = new Mailbox<Envelope>();
+  readonly #mailbox: EnvelopeQueue;
   #running: Envelope | null = null;
   #incarnation: SandboxedActor | null = null;
   #crashed = false;
@@ -30,7 +26,7 @@ export class Actor {
   #closeError: SoloError | null = null;
   #stopping: Promise<'normal' | 'forced'> | null = null;
   #pumpScheduled = false;
-  #waiters: Array<{ ready: () => boolean; resolve: () => void }> = [];
+  readonly #idle = new IdleWaiters();
   /** pause() calls not yet resumed: no message starts while above 0. */
   #pauses = 0;
   /** The incarnation a detach or a requested exit is ending; no message starts meanwhile. */
@@ -48,7 +44,7 @@ export class Actor {
     const o = resolveActorOptions(opts);
     this.#tenant = o.tenant;
     this.#service = o.service;
-    this.#maxCastAttempts = o.maxCastAttempts;
+    this.#mailbox = new EnvelopeQueue({ tenant: o.tenant, service: o.service, maxCastAttempts: o.maxCastAttempts });
     this.#timers = new ActorTimers({ maxTimers: o.maxTimers, fire: (m) => void this.info(m) });
     this.#onExit = o.onExit;
   }
@@ -104,8 +100,8 @@ export class Actor {
       return Promise.reject(new SoloError('invalid_request', `Call timeoutMs must be a number > 0, got ${String(timeoutMs)}.`, { details: { field: 'timeout_ms' } }));
     }
     return new Promise<Json>((resolve, reject) => {
-      const env = this.#enqueue('call', message, resolve, reject);
-      if (Number.isFinite(timeoutMs)) env.deadline = setTimeout(() => this.#expire(env, timeoutMs), timeoutMs);
+      const env = this.#mailbox.enqueue('call', message, resolve, reject);
+      if (Number.isFinite(timeoutMs)) env.deadline = setTimeout(() => this.#mailbox.expire(env, timeoutMs), timeoutMs);
       this.#pump();
     });
   }
@@ -118,7 +114,7 @@ export class Actor {
     const refused = this.#refusal();
     if (refused !== null) return Promise.reject(refused);
     return new Promise<void>((resolve, reject) => {
-      this.#enqueue('cast', message, () => resolve(), reject);
+      this.#mailbox.enqueue('cast', message, () => resolve(), reject);
       this.#pump();
     });
   }
@@ -130,7 +126,7 @@ export class Actor {
   info(message: Json): Promise<void> {
     if (this.#phase !== 'open') return Promise.reject(this.#refusal() ?? this.#unavailable());
     const done = new Promise<void>((resolve, reject) => {
-      this.#enqueue('info', message, () => resolve(), reject);
+      this.#mailbox.enqueue('info', message, () => resolve(), reject);
       this.#pump();
     });
     done.catch(noop); // a dropped notice is not an error for fire-and-forget callers
@@ -160,7 +156,7 @@ export class Actor {
    */
   pause(): Promise<void> {
     this.#pauses += 1;
-    return this.#when(() => this.#running === null && this.#windingDown === null);
+    return this.#idle.when(() => this.#running === null && this.#windingDown === null);
   }
 
   /** Ends one pause; the mailbox drains again (into the new incarnation after a replace) in order. */
@@ -200,7 +196,7 @@ export class Actor {
     const inst = this.#incarnation;
     if (inst === null || this.#phase !== 'open' || this.#windingDown !== null) return 'normal';
     this.#windingDown = inst;
-    const mode = await this.#windDown(inst, o);
+    const mode = await windDown(inst, o, () => this.#idle.when(() => this.#running === null));
     this.#detached = inst;
     inst.dispose();
     this.#windingDown = null;
@@ -208,7 +204,7 @@ export class Actor {
       this.#incarnation = null;
       this.#timers.clear();
     }
-    this.#notifyIdle();
+    this.#idle.notify();
     return mode;
   }
 
@@ -267,22 +263,22 @@ export class Actor {
     if (this.#phase === 'open') this.#phase = 'closed';
     this.#closeError = error;
     this.#timers.clear();
-    for (const env of this.#mailbox.drain()) rejectEnvelope(env, error);
+    this.#mailbox.rejectAll(error);
     if (this.#running !== null) rejectEnvelope(this.#running, error);
     this.#incarnation?.dispose();
     this.#incarnation = null;
-    this.#notifyIdle();
+    this.#idle.notify();
   }
 
   async #stop(o: ResolvedActorStopOptions): Promise<'normal' | 'forced'> {
     this.#phase = 'stopping';
     this.#timers.clear();
     const unavailable = this.#unavailable();
-    for (const env of this.#mailbox.drain()) rejectEnvelope(env, unavailable);
+    this.#mailbox.rejectAll(unavailable);
     const inst = this.#incarnation;
     let mode: 'normal' | 'forced' = 'normal';
     if (inst !== null) {
-      mode = await this.#windDown(inst, o);
+      mode = await windDown(inst, o, () => this.#idle.when(() => this.#running === null));
       if (this.#running !== null) rejectEnvelope(this.#running, unavailable);
       inst.dispose();
     }
@@ -292,17 +288,6 @@ export class Actor {
     return mode;
   }
 
-  /** Lets the handler in flight finish, then runs terminate, within timeoutMs (skipped when forced). */
-  async #windDown(inst: SandboxedActor, o: ResolvedActorStopOptions): Promise<'normal' | 'forced'> {
-    if (o.force) return 'forced';
-    const deadline = performance.now() + o.timeoutMs;
-    const drained = await settlesWithin(this.#when(() => this.#running === null), o.timeoutMs);
-    const leftMs = deadline - performance.now();
-    if (!drained || inst.disposed || leftMs <= 0) return 'forced';
-    const ok = await settlesWithin(inst.terminate(o.reason), leftMs);
-    return ok && !inst.disposed ? 'normal' : 'forced';
-  }
-
   async #exitNow(): Promise<void> {
     const inst = this.#incarnation;
     const reason = this.#exitRequested;
@@ -310,7 +295,7 @@ export class Actor {
     if (inst === null || reason === null || this.#windingDown !== null) return;
     this.#windingDown = inst;
     // A terminate that crashes or overruns does not change the exit reason the service asked for.
-    await settlesWithin(inst.terminate(reason), EXIT_TERMINATE_MS);
+    await terminateOnExit(inst, reason);
     inst.dispose();
     this.#windingDown = null;
     const current = this.#incarnation === inst;
@@ -318,24 +303,17 @@ export class Actor {
       this.#incarnation = null;
       this.#timers.clear();
     }
-    this.#notifyIdle();
+    this.#idle.notify();
     if (current && this.#phase === 'open') this.#onExit({ kind: reason });
   }
 
   // processing ---------------------------------------------------------------------------------------------
 
-  #enqueue(kind: EnvelopeKind, message: Json, resolve: (v: Json) => void, reject: (e: SoloError) => void): Envelope {
-    const env = createEnvelope(kind, message, resolve, reject);
-    env.slot = this.#mailbox.push(env);
-    return env;
-  }
-
   #pump(): void {
     if (this.#running !== null || this.#incarnation === null || this.#phase !== 'open') return;
     if (this.#pauses > 0 || this.#windingDown !== null) return;
-    const env = this.#mailbox.shift();
+    const env = this.#mailbox.take();
     if (env === undefined) return;
-    env.slot = null;
     this.#running = env;
     const inst = this.#incarnation;
     const work: Promise<Json | void> = env.scope.runInAsyncScope(() =>
@@ -364,7 +342,7 @@ export class Actor {
     resolveEnvelope(env, value);
     // A requested exit winds down before pause() waiters see the actor idle.
     if (this.#exitRequested !== null) void this.#exitNow();
-    this.#notifyIdle();
+    this.#idle.notify();
     this.#schedule();
   }
 
@@ -374,18 +352,18 @@ export class Actor {
     const killed = this.#killed?.inst === inst ? this.#killed.error : null;
     if (inst === this.#detached) {
       // Cut short by a detach: not the service's fault, so the message waits for the next incarnation.
-      this.#putBack(env, this.#unavailable());
+      this.#mailbox.putBack(env, this.#unavailable());
     } else if (!inst.disposed || inst !== this.#incarnation || this.#phase !== 'open') {
       // Refused without crashing (e.g. no handleCall), or stop/close already took the incarnation away.
       rejectEnvelope(env, error);
     } else {
-      if (killed !== null) this.#putBack(env, killed);
-      else if (env.kind === 'cast') this.#retryOrDeadLetter(env, error);
+      if (killed !== null) this.#mailbox.putBack(env, killed);
+      else if (env.kind === 'cast') this.#mailbox.retryOrDeadLetter(env, error);
       else rejectEnvelope(env, error);
       this.#crash(killed ?? error);
       return;
     }
-    this.#notifyIdle();
+    this.#idle.notify();
     this.#schedule();
   }
 
@@ -395,51 +373,8 @@ export class Actor {
     this.#crashed = true;
     this.#exitRequested = null;
     this.#timers.clear();
-    this.#notifyIdle();
+    this.#idle.notify();
     this.#onExit({ kind: 'crash', error: toWireError(error) });
-  }
-
-  /** A message whose handler was cut short for a reason outside it: calls fail, casts and infos go back first. */
-  #putBack(env: Envelope, callError: SoloError): void {
-    if (env.kind === 'call') rejectEnvelope(env, callError);
-    else if (!env.settled) env.slot = this.#mailbox.unshift(env);
-  }
-
-  #retryOrDeadLetter(env: Envelope, error: SoloError): void {
-    env.attempts += 1;
-    if (env.settled) return;
-    if (env.attempts < this.#maxCastAttempts) {
-      env.slot = this.#mailbox.unshift(env);
-      return;
-    }
-    rejectEnvelope(env, deadLettered({ tenant: this.#tenant, service: this.#service }, env.attempts, error));
-  }
-
-  #expire(env: Envelope, timeoutMs: number): void {
-    if (env.settled) return;
-    const queued = env.slot !== null && this.#mailbox.remove(env.slot);
-    env.slot = null;
-    const where = queued ? 'it was still queued and has been dropped' : 'its handler is still running';
-    rejectEnvelope(
-      env,
-      new SoloError('timeout', `Call to service '${this.#service}' of tenant '${this.#tenant}' got no reply within ${timeoutMs} ms (${where}). Retry, or pass a longer timeout.`, {
-        details: { timeout_ms: timeoutMs },
-      }),
-    );
-  }
-
-  #when(ready: () => boolean): Promise<void> {
-    if (ready()) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ ready, resolve }));
-  }
-
-  #notifyIdle(): void {
-    const waiting = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiting) {
-      if (w.ready()) w.resolve();
-      else this.#waiters.push(w);
-    }
   }
 
   #refusal(): SoloError | null {

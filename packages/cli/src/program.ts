@@ -20,6 +20,7 @@ import { registerStatusCommand } from './commands/status.ts';
 import { registerUpCommand } from './commands/up.ts';
 import { registerRegisterCommand } from './commands/register.ts';
 import { registerDiscoverCommand } from './commands/discover.ts';
+import { registerCertsCommand } from './commands/certs.ts';
 
 /** Every command, in the order `solo --help` lists them. */
 const COMMANDS = [
@@ -41,6 +42,7 @@ const COMMANDS = [
   registerSupervisionCommand,
   registerRegisterCommand,
   registerDiscoverCommand,
+  registerCertsCommand,
 ] as const;
 
 /** A fresh program for one run; commander errors are thrown (exitOverride) so runCli decides the exit code. */

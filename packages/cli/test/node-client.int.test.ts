@@ -33,6 +33,7 @@ describe('finding the node', () => {
       embedded_nats: false,
       started_at: new Date().toISOString(),
       http_url: 'http://127.0.0.1:1',
+      grpc_url: 'grpcs://127.0.0.1:1',
     };
     writeFileSync(join(dataDir, 'node.json'), JSON.stringify(info));
   };

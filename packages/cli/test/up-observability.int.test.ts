@@ -24,6 +24,7 @@ describe('solo up observability flags: usage errors', { concurrency: 4 }, () => 
     ['an unknown SOLO_LOG_LEVEL', ['up'], { SOLO_LOG_LEVEL: 'chatty' }, /--log-level 'chatty' is not one of/],
     ['an --http-port beyond 65535', ['up', '--http-port', '70000'], {}, /--http-port must be a TCP port/],
     ['an --http-port that is not a number', ['up', '--http-port', 'eighty'], {}, /--http-port must be an integer/],
+    ['a --grpc-port beyond 65535', ['up', '--grpc-port', '70000'], {}, /--grpc-port must be a TCP port/],
     ['an unknown deploy --log-level', ['deploy', join(repo, 'examples', 'counter.ts'), '--log-level', 'verbose'], {}, /--log-level 'verbose' is not one of: debug, info, warn, error/],
   ];
   for (const [name, args, env, message] of cases) {

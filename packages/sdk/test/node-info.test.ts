@@ -20,6 +20,7 @@ describe('readNodeInfo', () => {
     embedded_nats: false,
     started_at: '2025-01-01T00:00:00.000Z',
     http_url: 'http://127.0.0.1:8080',
+    grpc_url: 'grpcs://127.0.0.1:8443',
   });
 
   it('returns null when there is no node file', () => {

@@ -15,6 +15,7 @@ function formatNodeInfo(info: NodeInfo): string {
     ['node', `${info.node_id} is up`],
     ['nats', nats],
     ['http', `${info.http_url} (/metrics, /health)`],
+    ['grpc', `${info.grpc_url} (mutual TLS; client certificates: solo certs issue <tenant>)`],
     ['data dir', info.data_dir],
     ['pid', String(info.pid)],
     ['started at', info.started_at],
@@ -34,17 +35,23 @@ interface UpObservabilityOptions {
   logLevel?: string;
   httpPort?: string;
   httpHost?: string;
+  grpcPort?: string;
 }
 
 /** The node's log level, HTTP address and log rendering, from the flags and SOLO_LOG_LEVEL. */
-function parseObservability(o: UpObservabilityOptions, run: CliRun): { logLevel: NodeLogLevel; httpPort?: number; httpHost?: string; pretty: boolean } {
+function parseObservability(o: UpObservabilityOptions, run: CliRun): { logLevel: NodeLogLevel; httpPort?: number; httpHost?: string; grpcPort?: number; pretty: boolean } {
   const level = o.logLevel ?? run.ctx.env['SOLO_LOG_LEVEL']?.trim();
   const logLevel = parseChoice(level === '' ? undefined : level, '--log-level', NODE_LOG_LEVELS) ?? 'info';
   const httpPort = parseIntegerOption(o.httpPort, '--http-port', 0);
   if (httpPort !== undefined && httpPort > 65_535) {
     throw new SoloError('invalid_request', `--http-port must be a TCP port (1-65535, or 0 for a free one); got '${o.httpPort ?? ''}'.`, { details: { field: '--http-port' } });
   }
-  const out: { logLevel: NodeLogLevel; httpPort?: number; httpHost?: string; pretty: boolean } = { logLevel, pretty: run.ctx.stderrIsTTY === true };
+  const grpcPort = parseIntegerOption(o.grpcPort, '--grpc-port', 0);
+  if (grpcPort !== undefined && grpcPort > 65_535) {
+    throw new SoloError('invalid_request', `--grpc-port must be a TCP port (1-65535, or 0 for a free one); got '${o.grpcPort ?? ''}'.`, { details: { field: '--grpc-port' } });
+  }
+  const out: { logLevel: NodeLogLevel; httpPort?: number; httpHost?: string; grpcPort?: number; pretty: boolean } = { logLevel, pretty: run.ctx.stderrIsTTY === true };
+  if (grpcPort !== undefined) out.grpcPort = grpcPort;
   if (httpPort !== undefined) out.httpPort = httpPort;
   if (o.httpHost !== undefined) out.httpHost = o.httpHost;
   return out;
@@ -59,6 +66,7 @@ export function registerUpCommand(program: Command, run: CliRun): void {
     .option('--log-level <level>', `node log level: ${NODE_LOG_LEVELS.join(', ')} (env SOLO_LOG_LEVEL, default info)`)
     .option('--http-port <n>', 'port of the HTTP door serving /metrics and /health (default 0: a free port)')
     .option('--http-host <host>', 'interface of the HTTP door (default 127.0.0.1)')
+    .option('--grpc-port <n>', 'port of the gRPC door on 127.0.0.1, mutual TLS (default 0: a free one)')
     .action((o: { checkpointEvery?: string } & UpObservabilityOptions, cmd: Command) =>
       runAction(run, cmd, {
         parse: (g) => ({ dataDir: g.dataDir, natsUrl: g.natsUrl, checkpointEvery: parseCheckpointEvery(o.checkpointEvery), ...parseObservability(o, run) }),
@@ -75,6 +83,7 @@ export function registerUpCommand(program: Command, run: CliRun): void {
           if (input.natsUrl !== undefined) opts.natsUrl = input.natsUrl;
           if (input.httpPort !== undefined) opts.httpPort = input.httpPort;
           if (input.httpHost !== undefined) opts.httpHost = input.httpHost;
+          if (input.grpcPort !== undefined) opts.grpcPort = input.grpcPort;
           const node = await startNode({ ...opts, ...(input.checkpointEvery !== undefined ? { checkpointEvery: input.checkpointEvery } : {}) });
           out.result(node.info, () => formatNodeInfo(node.info));
           out.note('Press Ctrl-C to stop.');

@@ -18,7 +18,8 @@ function isNodeInfo(v: unknown): v is NodeInfo {
     (typeof r['nats_pid'] === 'number' || r['nats_pid'] === null) &&
     typeof r['embedded_nats'] === 'boolean' &&
     typeof r['started_at'] === 'string' &&
-    typeof r['http_url'] === 'string'
+    typeof r['http_url'] === 'string' &&
+    typeof r['grpc_url'] === 'string'
   );
 }
 
