@@ -2,7 +2,13 @@
 // node's CA, and a promise-returning Call, for the gRPC row of the doors suite.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { credentials, loadPackageDefinition, type Client, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  type Client,
+  type ServiceClientConstructor,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { issueClientCertificate, loadSoloProto } from '@solo/gateway';
 import type { NodeInfo } from '@solo/protocol';
 
@@ -17,14 +23,20 @@ type CallMethod = (req: unknown, cb: (err: ServiceError | null, res: { reply_jso
 /** Issues a certificate for `tenant` into `<data dir>/tls/bench` and connects to the node's gRPC door. */
 export async function connectGrpcCaller(info: NodeInfo, tenant: string): Promise<GrpcCaller> {
   const paths = await issueClientCertificate(info.data_dir, tenant, join(info.data_dir, 'tls', 'bench'));
-  const root = loadPackageDefinition(loadSoloProto()) as unknown as { solo: { v1: { SoloKernel: ServiceClientConstructor } } };
+  const root = loadPackageDefinition(loadSoloProto()) as unknown as {
+    solo: { v1: { SoloKernel: ServiceClientConstructor } };
+  };
   const tls = credentials.createSsl(readFileSync(paths.ca), readFileSync(paths.key), readFileSync(paths.cert));
   const client: Client = new root.solo.v1.SoloKernel(info.grpc_url.replace(/^grpcs:\/\//, ''), tls);
   const method = (client as unknown as Record<string, CallMethod>)['Call'];
   if (method === undefined) throw new Error('SoloKernel has no Call method');
   return {
     call: (service, messageJson) =>
-      new Promise((resolve, reject) => method.call(client, { service_id: service, message_json: messageJson }, (err, res) => (err ? reject(err) : resolve(res.reply_json)))),
+      new Promise((resolve, reject) =>
+        method.call(client, { service_id: service, message_json: messageJson }, (err, res) =>
+          err ? reject(err) : resolve(res.reply_json),
+        ),
+      ),
     close: () => client.close(),
   };
 }

@@ -2,8 +2,16 @@
 // (proto-loader), with promise helpers for unary calls and collected server streams.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client} from '@grpc/grpc-js';
-import { credentials, loadPackageDefinition, type ClientReadableStream, type GrpcObject, type Metadata, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import type { Client } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  type ClientReadableStream,
+  type GrpcObject,
+  type Metadata,
+  type ServiceClientConstructor,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { issueClientCertificate, loadSoloProto } from '@solo/gateway';
 
@@ -42,18 +50,31 @@ export function soloClient(url: string, tls: ClientTls, service: string[] = ['so
 /** The reflection client (grpc.reflection.v1), from the proto shipped with @grpc/reflection. */
 export function reflectionClient(url: string, tls: ClientTls): Client {
   const dir = join(import.meta.dirname, '..', 'node_modules', '@grpc', 'reflection', 'build', 'proto');
-  const def = loadPackageDefinition(loadSync('grpc/reflection/v1/reflection.proto', { includeDirs: [dir], keepCase: true, defaults: true }));
+  const def = loadPackageDefinition(
+    loadSync('grpc/reflection/v1/reflection.proto', { includeDirs: [dir], keepCase: true, defaults: true }),
+  );
   const Ctor = ctorOf(def, ['grpc', 'reflection', 'v1', 'ServerReflection']);
   return new Ctor(target(url), credentials.createSsl(tls.ca, tls.key, tls.cert));
 }
 
-type UnaryMethod = (req: unknown, opts: { deadline?: Date }, cb: (err: ServiceError | null, res: unknown) => void) => void;
+type UnaryMethod = (
+  req: unknown,
+  opts: { deadline?: Date },
+  cb: (err: ServiceError | null, res: unknown) => void,
+) => void;
 
 /** One unary call; resolves with the reply message. */
-export function unary<T = Record<string, unknown>>(client: Client, method: string, req: unknown, opts: { deadline?: Date } = {}): Promise<T> {
+export function unary<T = Record<string, unknown>>(
+  client: Client,
+  method: string,
+  req: unknown,
+  opts: { deadline?: Date } = {},
+): Promise<T> {
   const fn = (client as unknown as Record<string, UnaryMethod>)[method];
   if (fn === undefined) throw new Error(`no method ${method}`);
-  return new Promise((resolve, reject) => fn.call(client, req, opts, (err, res) => (err ? reject(err) : resolve(res as T))));
+  return new Promise((resolve, reject) =>
+    fn.call(client, req, opts, (err, res) => (err ? reject(err) : resolve(res as T))),
+  );
 }
 
 /** The parsed `json` of a JsonReply. */
@@ -70,7 +91,9 @@ export function serverStream<T>(client: Client, method: string, req: unknown): C
 }
 
 /** The gRPC status and the Solo code (trailing metadata `solo-code`) of a failed call. */
-export async function failure(p: Promise<unknown>): Promise<{ status: number; code: string | undefined; details: string }> {
+export async function failure(
+  p: Promise<unknown>,
+): Promise<{ status: number; code: string | undefined; details: string }> {
   try {
     await p;
   } catch (err) {

@@ -7,7 +7,16 @@ import { createTempDir, uniqueName, waitFor, type TempDir } from '@solo/testkit'
 import { GRPC_STATUS } from '@solo/gateway';
 import { eventsStream, type ErrorCode } from '@solo/protocol';
 import { example, startNodeFixture, type NodeFixture } from './node-fixture.ts';
-import { clientTls, failure, reflectionClient, serverStream, soloClient, unary, unaryJson, type ClientTls } from './grpc-client.ts';
+import {
+  clientTls,
+  failure,
+  reflectionClient,
+  serverStream,
+  soloClient,
+  unary,
+  unaryJson,
+  type ClientTls,
+} from './grpc-client.ts';
 
 let f: NodeFixture;
 let certs: TempDir;
@@ -38,16 +47,35 @@ describe('gRPC door: verbs', () => {
   });
 
   it('deploys, reports, lists, calls, casts, discovers and kills a service', async () => {
-    const deployed = await unaryJson(client, 'Deploy', { service_id: 'counter', source: example('counter'), options_json: '{"restart":"transient"}' });
+    const deployed = await unaryJson(client, 'Deploy', {
+      service_id: 'counter',
+      source: example('counter'),
+      options_json: '{"restart":"transient"}',
+    });
     assert.equal(deployed['service_id'], 'counter');
     assert.equal((await unaryJson(client, 'Status', { service_id: 'counter' }))['status'], 'running');
     const listed = await unaryJson(client, 'List', { limit: 10 });
     assert.equal((listed['services'] as unknown[]).length, 1);
-    const called = await unary<{ reply_json: string }>(client, 'Call', { service_id: 'counter', message_json: '{"op":"inc","by":2}' });
+    const called = await unary<{ reply_json: string }>(client, 'Call', {
+      service_id: 'counter',
+      message_json: '{"op":"inc","by":2}',
+    });
     assert.deepEqual(JSON.parse(called.reply_json), { count: 2 });
     await unaryJson(client, 'Cast', { service_id: 'counter', message_json: '{"op":"inc"}' });
-    await waitFor(async () => JSON.parse((await unary<{ reply_json: string }>(client, 'Call', { service_id: 'counter', message_json: '{}' })).reply_json).count === 3, { timeoutMs: 10_000 });
-    const reg = await unaryJson(client, 'RegisterService', { service_id: 'counter', name: 'tally', version: '1.0.0', tags: { role: 'api' } });
+    await waitFor(
+      async () =>
+        JSON.parse(
+          (await unary<{ reply_json: string }>(client, 'Call', { service_id: 'counter', message_json: '{}' }))
+            .reply_json,
+        ).count === 3,
+      { timeoutMs: 10_000 },
+    );
+    const reg = await unaryJson(client, 'RegisterService', {
+      service_id: 'counter',
+      name: 'tally',
+      version: '1.0.0',
+      tags: { role: 'api' },
+    });
     assert.equal((reg['registration'] as { name: string }).name, 'tally');
     const found = await unaryJson(client, 'DiscoverService', { name: 'tally', filter: { role: 'api' } });
     assert.equal((found['services'] as unknown[]).length, 1);
@@ -61,7 +89,10 @@ describe('gRPC door: verbs', () => {
   it('streams logs of a service', async () => {
     await unaryJson(client, 'Deploy', { service_id: 'logger', source: example('counter') });
     await unary(client, 'Call', { service_id: 'logger', message_json: '{"op":"inc"}' });
-    const s = serverStream<{ seq: number; service_id: string; json: string }>(client, 'Logs', { service_id: 'logger', since_seq: 1 });
+    const s = serverStream<{ seq: number; service_id: string; json: string }>(client, 'Logs', {
+      service_id: 'logger',
+      since_seq: 1,
+    });
     const first = await new Promise<{ service_id: string; json: string }>((resolve, reject) => {
       s.once('data', resolve);
       s.once('error', reject);
@@ -74,7 +105,14 @@ describe('gRPC door: verbs', () => {
   it('bounds a call by its gRPC deadline', async () => {
     // The pinger calls itself: its one-at-a-time mailbox makes the inner call wait until the outer one ends.
     await unaryJson(client, 'Deploy', { service_id: 'pinger', source: example('pinger') });
-    const r = await failure(unary(client, 'Call', { service_id: 'pinger', message_json: '{"target":"pinger"}' }, { deadline: new Date(Date.now() + 300) }));
+    const r = await failure(
+      unary(
+        client,
+        'Call',
+        { service_id: 'pinger', message_json: '{"target":"pinger"}' },
+        { deadline: new Date(Date.now() + 300) },
+      ),
+    );
     assert.equal(r.status, status.DEADLINE_EXCEEDED);
   });
 });
@@ -83,7 +121,10 @@ describe('gRPC door: Watch', () => {
   it('resumes from a sequence and filters by service and type', async () => {
     await unaryJson(client, 'Deploy', { service_id: 'w1', source: example('counter') });
     await unaryJson(client, 'Kill', { service_id: 'w1' });
-    const read = async (req: Record<string, unknown>, n: number): Promise<{ seq: number; type: string; service_id: string }[]> => {
+    const read = async (
+      req: Record<string, unknown>,
+      n: number,
+    ): Promise<{ seq: number; type: string; service_id: string }[]> => {
       const s = serverStream<{ seq: number; type: string; service_id: string }>(client, 'Watch', req);
       const items: { seq: number; type: string; service_id: string }[] = [];
       await new Promise<void>((resolve, reject) => {
@@ -112,7 +153,9 @@ describe('gRPC door: Watch', () => {
     const baseline = await consumerCount();
     const s = serverStream(client, 'Watch', {});
     s.on('error', () => {});
-    await waitFor(async () => (await consumerCount()) === baseline + 1 && f.node.grpc.streams === 1, { timeoutMs: 10_000 });
+    await waitFor(async () => (await consumerCount()) === baseline + 1 && f.node.grpc.streams === 1, {
+      timeoutMs: 10_000,
+    });
     s.cancel();
     await waitFor(async () => (await consumerCount()) === baseline && f.node.grpc.streams === 0, { timeoutMs: 10_000 });
   });
@@ -126,15 +169,60 @@ describe('gRPC door: Watch', () => {
 
 describe('gRPC door: same codes as NATS', () => {
   const counter = example('counter');
-  const cases: { name: string; code: ErrorCode; nats: { verb: string; body: unknown }; grpc: { method: string; req: unknown } }[] = [
-    { name: 'unknown field', code: 'invalid_request', nats: { verb: 'deploy', body: { service_id: 'x', source: counter, colour: 'red' } }, grpc: { method: 'Deploy', req: { service_id: 'x', source: counter, options_json: '{"colour":"red"}' } } },
-    { name: 'invalid id', code: 'invalid_request', nats: { verb: 'status', body: { service_id: 'Not-Valid!' } }, grpc: { method: 'Status', req: { service_id: 'Not-Valid!' } } },
-    { name: 'unknown service (call)', code: 'not_found', nats: { verb: 'call', body: { service_id: 'ghost', message: 1 } }, grpc: { method: 'Call', req: { service_id: 'ghost', message_json: '1' } } },
-    { name: 'unknown service (kill)', code: 'not_found', nats: { verb: 'kill', body: { service_id: 'ghost' } }, grpc: { method: 'Kill', req: { service_id: 'ghost' } } },
-    { name: 'unknown service (register)', code: 'not_found', nats: { verb: 'register', body: { service_id: 'ghost', name: 'n' } }, grpc: { method: 'RegisterService', req: { service_id: 'ghost', name: 'n' } } },
-    { name: 'compile error', code: 'compile_error', nats: { verb: 'deploy', body: { service_id: 'bad', source: 'export default {' } }, grpc: { method: 'Deploy', req: { service_id: 'bad', source: 'export default {' } } },
-    { name: 'page limit over 1000', code: 'invalid_request', nats: { verb: 'list', body: { limit: 1001 } }, grpc: { method: 'List', req: { limit: 1001 } } },
-    { name: 'message not JSON', code: 'invalid_request', nats: { verb: 'cast', body: { service_id: 'x' } }, grpc: { method: 'Cast', req: { service_id: 'x', message_json: '{' } } },
+  const cases: {
+    name: string;
+    code: ErrorCode;
+    nats: { verb: string; body: unknown };
+    grpc: { method: string; req: unknown };
+  }[] = [
+    {
+      name: 'unknown field',
+      code: 'invalid_request',
+      nats: { verb: 'deploy', body: { service_id: 'x', source: counter, colour: 'red' } },
+      grpc: { method: 'Deploy', req: { service_id: 'x', source: counter, options_json: '{"colour":"red"}' } },
+    },
+    {
+      name: 'invalid id',
+      code: 'invalid_request',
+      nats: { verb: 'status', body: { service_id: 'Not-Valid!' } },
+      grpc: { method: 'Status', req: { service_id: 'Not-Valid!' } },
+    },
+    {
+      name: 'unknown service (call)',
+      code: 'not_found',
+      nats: { verb: 'call', body: { service_id: 'ghost', message: 1 } },
+      grpc: { method: 'Call', req: { service_id: 'ghost', message_json: '1' } },
+    },
+    {
+      name: 'unknown service (kill)',
+      code: 'not_found',
+      nats: { verb: 'kill', body: { service_id: 'ghost' } },
+      grpc: { method: 'Kill', req: { service_id: 'ghost' } },
+    },
+    {
+      name: 'unknown service (register)',
+      code: 'not_found',
+      nats: { verb: 'register', body: { service_id: 'ghost', name: 'n' } },
+      grpc: { method: 'RegisterService', req: { service_id: 'ghost', name: 'n' } },
+    },
+    {
+      name: 'compile error',
+      code: 'compile_error',
+      nats: { verb: 'deploy', body: { service_id: 'bad', source: 'export default {' } },
+      grpc: { method: 'Deploy', req: { service_id: 'bad', source: 'export default {' } },
+    },
+    {
+      name: 'page limit over 1000',
+      code: 'invalid_request',
+      nats: { verb: 'list', body: { limit: 1001 } },
+      grpc: { method: 'List', req: { limit: 1001 } },
+    },
+    {
+      name: 'message not JSON',
+      code: 'invalid_request',
+      nats: { verb: 'cast', body: { service_id: 'x' } },
+      grpc: { method: 'Cast', req: { service_id: 'x', message_json: '{' } },
+    },
   ];
   for (const c of cases) {
     it(`answers ${c.name} with ${c.code} on both doors`, async () => {

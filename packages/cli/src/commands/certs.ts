@@ -13,15 +13,23 @@ export function registerCertsCommand(program: Command, run: CliRun): void {
   const certs = program.command('certs').description("client certificates for the node's gRPC door (mutual TLS)");
   certs
     .command('issue')
-    .description("write a client certificate + key naming <tenant> (CN and URI SAN solo:tenant:<tenant>), signed by the data dir's CA; 'admin' issues the operator's certificate")
+    .description(
+      "write a client certificate + key naming <tenant> (CN and URI SAN solo:tenant:<tenant>), signed by the data dir's CA; 'admin' issues the operator's certificate",
+    )
     .argument('<tenant>', "tenant id, or 'admin' for the operator certificate (may call Shutdown)")
-    .option('--out <dir>', 'directory to write <tenant>.crt, <tenant>.key and ca.crt into (default: <data dir>/tls/clients)')
+    .option(
+      '--out <dir>',
+      'directory to write <tenant>.crt, <tenant>.key and ca.crt into (default: <data dir>/tls/clients)',
+    )
     .action((tenant: string, o: { out?: string }, cmd: Command) =>
       runAction(run, cmd, {
         parse: (g) => ({
           dataDir: g.dataDir,
           tenant: tenant === 'admin' ? tenant : parseTenantId(tenant),
-          outDir: o.out !== undefined ? resolve(invocationDir(run.ctx.env, run.ctx.cwd), o.out) : resolve(g.dataDir, 'tls', 'clients'),
+          outDir:
+            o.out !== undefined
+              ? resolve(invocationDir(run.ctx.env, run.ctx.cwd), o.out)
+              : resolve(g.dataDir, 'tls', 'clients'),
         }),
         run: async (input, _g, out) => {
           // Loaded only here: certificate work lives in the gateway's gRPC edge (openssl via child_process).

@@ -1,7 +1,17 @@
 // The gRPC door: solo.v1.SoloKernel, the standard grpc.health.v1 service and server reflection, over mutual
 // TLS (the node's CA verifies every client certificate), on 127.0.0.1 and a free port by default.
 import { fileURLToPath } from 'node:url';
-import { Server, ServerCredentials, loadPackageDefinition, status, type GrpcObject, type ServiceDefinition, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  loadPackageDefinition,
+  status,
+  type GrpcObject,
+  type ServiceDefinition,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type sendUnaryData,
+} from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { SoloError } from '@solo/protocol';
@@ -46,7 +56,14 @@ export interface GrpcDoor {
 
 /** Loads the door's proto contract (the same definition a client generates from). */
 export function loadSoloProto(): PackageDefinition {
-  return loadSync(PROTO_FILES, { includeDirs: [PROTO_ROOT], keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true });
+  return loadSync(PROTO_FILES, {
+    includeDirs: [PROTO_ROOT],
+    keepCase: true,
+    longs: Number,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
 }
 
 function serviceOf(root: GrpcObject, path: string[]): ServiceDefinition {
@@ -63,7 +80,11 @@ export async function startGrpcDoor(o: GrpcDoorOptions): Promise<GrpcDoor> {
   const host = o.host ?? DEFAULT_GRPC_HOST;
   const port = o.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new SoloError('invalid_request', `--grpc-port must be a TCP port (1-65535, or 0 for a free one); got '${port}'.`, { details: { field: '--grpc-port' } });
+    throw new SoloError(
+      'invalid_request',
+      `--grpc-port must be a TCP port (1-65535, or 0 for a free one); got '${port}'.`,
+      { details: { field: '--grpc-port' } },
+    );
   }
   const definition = loadSoloProto();
   const root = loadPackageDefinition(definition);
@@ -75,7 +96,9 @@ export async function startGrpcDoor(o: GrpcDoorOptions): Promise<GrpcDoor> {
   });
   // grpc.health.v1: SERVING once the kernel accepts requests (after recovery), NOT_SERVING before.
   const healthStatus = (service: string): { status: string } | null =>
-    service === '' || service === 'solo.v1.SoloKernel' ? { status: o.kernel.health().status === 'ready' ? 'SERVING' : 'NOT_SERVING' } : null;
+    service === '' || service === 'solo.v1.SoloKernel'
+      ? { status: o.kernel.health().status === 'ready' ? 'SERVING' : 'NOT_SERVING' }
+      : null;
   server.addService(serviceOf(root, ['grpc', 'health', 'v1', 'Health']), {
     Check: (call: ServerUnaryCall<{ service: string }, unknown>, done: sendUnaryData<unknown>) => {
       const s = healthStatus(call.request.service);
@@ -99,7 +122,11 @@ export async function startGrpcDoor(o: GrpcDoorOptions): Promise<GrpcDoor> {
   const bound = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${port}`, credentials, (err, p) => (err ? reject(err) : resolve(p)));
   }).catch((err: unknown) => {
-    throw new SoloError('unavailable', `Cannot listen for gRPC on ${host}:${port}: ${(err as Error).message}. Pick another --grpc-port (0 for a free one).`, { cause: err });
+    throw new SoloError(
+      'unavailable',
+      `Cannot listen for gRPC on ${host}:${port}: ${(err as Error).message}. Pick another --grpc-port (0 for a free one).`,
+      { cause: err },
+    );
   });
 
   let stopping: Promise<void> | null = null;

@@ -3,35 +3,103 @@
 import { SoloError } from '@solo/protocol';
 
 /** `DeployRequest`. */
-export interface DeployMessage { tenant: string; service_id: string; source: string; options_json: string }
+export interface DeployMessage {
+  tenant: string;
+  service_id: string;
+  source: string;
+  options_json: string;
+}
 /** `ServiceRef`. */
-export interface ServiceRefMessage { tenant: string; service_id: string }
+export interface ServiceRefMessage {
+  tenant: string;
+  service_id: string;
+}
 /** `KillRequest`. */
-export interface KillMessage { tenant: string; service_id: string; force: boolean; timeout_ms: number }
+export interface KillMessage {
+  tenant: string;
+  service_id: string;
+  force: boolean;
+  timeout_ms: number;
+}
 /** `ListRequest`. */
-export interface ListMessage { tenant: string; status: string; limit: number; offset: number }
+export interface ListMessage {
+  tenant: string;
+  status: string;
+  limit: number;
+  offset: number;
+}
 /** `PageRequest`. */
-export interface PageMessage { tenant: string; limit: number; offset: number }
+export interface PageMessage {
+  tenant: string;
+  limit: number;
+  offset: number;
+}
 /** `WatchRequest`. */
-export interface WatchMessage { tenant: string; service_id: string; type: string; since_seq: number }
+export interface WatchMessage {
+  tenant: string;
+  service_id: string;
+  type: string;
+  since_seq: number;
+}
 /** `LogsRequest`. */
-export interface LogsMessage { tenant: string; service_id: string; since_seq: number }
+export interface LogsMessage {
+  tenant: string;
+  service_id: string;
+  since_seq: number;
+}
 /** `RegisterRequest`. */
-export interface RegisterMessage { tenant: string; service_id: string; name: string; version: string; tags: Record<string, string>; ttl_ms: number; shared_with: string[] }
+export interface RegisterMessage {
+  tenant: string;
+  service_id: string;
+  name: string;
+  version: string;
+  tags: Record<string, string>;
+  ttl_ms: number;
+  shared_with: string[];
+}
 /** `DiscoverRequest`. */
-export interface DiscoverMessage { tenant: string; name: string; filter: Record<string, string>; alive_only: boolean; limit: number; offset: number }
+export interface DiscoverMessage {
+  tenant: string;
+  name: string;
+  filter: Record<string, string>;
+  alive_only: boolean;
+  limit: number;
+  offset: number;
+}
 /** `CallRequest`. */
-export interface CallMessage { tenant: string; service_id: string; message_json: string; timeout_ms: number }
+export interface CallMessage {
+  tenant: string;
+  service_id: string;
+  message_json: string;
+  timeout_ms: number;
+}
 /** `CastRequest`. */
-export interface CastMessage { tenant: string; service_id: string; message_json: string }
+export interface CastMessage {
+  tenant: string;
+  service_id: string;
+  message_json: string;
+}
 /** `JsonReply`. */
-export interface JsonReplyMessage { json: string }
+export interface JsonReplyMessage {
+  json: string;
+}
 /** `CallReply`. */
-export interface CallReplyMessage { reply_json: string }
+export interface CallReplyMessage {
+  reply_json: string;
+}
 /** `Event`. */
-export interface EventMessage { seq: number; type: string; service_id: string; json: string }
+export interface EventMessage {
+  seq: number;
+  type: string;
+  service_id: string;
+  json: string;
+}
 /** `LogEntry`. */
-export interface LogEntryMessage { seq: number; service_id: string; json: string }
+export interface LogEntryMessage {
+  seq: number;
+  service_id: string;
+  json: string;
+}
 
 /** Parses a `*_json` field; an empty field is `fallback`. @throws `invalid_request` naming the field */
 export function parseJsonField(text: string, field: string, fallback: unknown): unknown {
@@ -39,7 +107,9 @@ export function parseJsonField(text: string, field: string, fallback: unknown): 
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new SoloError('invalid_request', `Invalid request: ${field} is not valid JSON. Send a JSON value (UTF-8).`, { details: { field } });
+    throw new SoloError('invalid_request', `Invalid request: ${field} is not valid JSON. Send a JSON value (UTF-8).`, {
+      details: { field },
+    });
   }
 }
 

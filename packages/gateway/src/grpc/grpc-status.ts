@@ -25,7 +25,9 @@ export const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
 };
 
 /** The gRPC error for `err`: unexpected errors become `internal` with a generic message, as on every door. */
-export function toGrpcError(err: unknown): Partial<ServiceError> & { code: status; details: string; metadata: Metadata } {
+export function toGrpcError(
+  err: unknown,
+): Partial<ServiceError> & { code: status; details: string; metadata: Metadata } {
   const wire = toWireError(err);
   const metadata = new Metadata();
   metadata.set(SOLO_CODE_METADATA, wire.code);

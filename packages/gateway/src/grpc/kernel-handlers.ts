@@ -58,7 +58,8 @@ export function kernelHandlers(o: KernelHandlersOptions): UntypedServiceImplemen
       fn(call).then(
         (res) => done(null, res),
         (err: unknown) => {
-          if (!isSoloError(err)) log.error('grpc request failed unexpectedly', { error: String(err), stack: (err as Error).stack });
+          if (!isSoloError(err))
+            log.error('grpc request failed unexpectedly', { error: String(err), stack: (err as Error).stack });
           done(toGrpcError(err));
         },
       );
@@ -77,7 +78,11 @@ export function kernelHandlers(o: KernelHandlersOptions): UntypedServiceImplemen
       const r = call.request;
       const options = parseJsonField(r.options_json, 'options_json', {});
       if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-        throw new SoloError('invalid_request', 'Invalid request: options_json must be a JSON object of deploy fields.', { details: { field: 'options_json' } });
+        throw new SoloError(
+          'invalid_request',
+          'Invalid request: options_json must be a JSON object of deploy fields.',
+          { details: { field: 'options_json' } },
+        );
       }
       const input = parseDeploy({ ...options, service_id: r.service_id, source: r.source });
       return reply(await kernel.deploy(tenant, input, meta()));
@@ -89,12 +94,23 @@ export function kernelHandlers(o: KernelHandlersOptions): UntypedServiceImplemen
     Kill: unary<KillMessage, JsonReplyMessage>(async (call) => {
       const tenant = await enter(call, 'kill');
       const r = call.request;
-      return reply(await kernel.kill(tenant, parseKill({ service_id: r.service_id, force: r.force, timeout_ms: given(r.timeout_ms, 0) }), meta()));
+      return reply(
+        await kernel.kill(
+          tenant,
+          parseKill({ service_id: r.service_id, force: r.force, timeout_ms: given(r.timeout_ms, 0) }),
+          meta(),
+        ),
+      );
     }),
     List: unary<ListMessage, JsonReplyMessage>(async (call) => {
       const tenant = await enter(call, 'list');
       const r = call.request;
-      return reply(await kernel.list(tenant, parseList({ status: given(r.status, ''), limit: given(r.limit, 0), offset: given(r.offset, 0) })));
+      return reply(
+        await kernel.list(
+          tenant,
+          parseList({ status: given(r.status, ''), limit: given(r.limit, 0), offset: given(r.offset, 0) }),
+        ),
+      );
     }),
     Shutdown: unary<Record<string, never>, JsonReplyMessage>(async (call) => {
       authorizeGrpcAdminRequest({ verb: 'shutdown', peer: peerIdentity(call) });
@@ -114,7 +130,9 @@ export function kernelHandlers(o: KernelHandlersOptions): UntypedServiceImplemen
         ttl_ms: given(r.ttl_ms, 0),
         shared_with: r.shared_with.length > 0 ? r.shared_with : undefined,
       });
-      return reply({ registration: await kernel.discovery.register(tenant, input, kernel.lockKeyOf(tenant, input.service)) });
+      return reply({
+        registration: await kernel.discovery.register(tenant, input, kernel.lockKeyOf(tenant, input.service)),
+      });
     }),
     DiscoverService: unary<DiscoverMessage, JsonReplyMessage>(async (call) => {
       const tenant = await enter(call, 'discover');
@@ -130,26 +148,47 @@ export function kernelHandlers(o: KernelHandlersOptions): UntypedServiceImplemen
     }),
     GetServices: unary<PageMessage, JsonReplyMessage>(async (call) => {
       const tenant = await enter(call, 'services');
-      return reply(kernel.discovery.discover(tenant, parseServices({ limit: given(call.request.limit, 0), offset: given(call.request.offset, 0) })));
+      return reply(
+        kernel.discovery.discover(
+          tenant,
+          parseServices({ limit: given(call.request.limit, 0), offset: given(call.request.offset, 0) }),
+        ),
+      );
     }),
     Call: unary<CallMessage, CallReplyMessage>(async (call) => {
       const tenant = await enter(call, 'call');
       const r = call.request;
       const left = remainingMs(call);
       // The deadline bounds the actor call: without an explicit timeout_ms it is the timeout.
-      const asked = r.timeout_ms !== 0 ? r.timeout_ms : Number.isFinite(left) ? Math.min(Math.max(1, Math.floor(left)), MAX_CALL_TIMEOUT_MS) : undefined;
-      const c = parseCall({ service_id: r.service_id, message: parseJsonField(r.message_json, 'message_json', null), timeout_ms: asked });
+      const asked =
+        r.timeout_ms !== 0
+          ? r.timeout_ms
+          : Number.isFinite(left)
+            ? Math.min(Math.max(1, Math.floor(left)), MAX_CALL_TIMEOUT_MS)
+            : undefined;
+      const c = parseCall({
+        service_id: r.service_id,
+        message: parseJsonField(r.message_json, 'message_json', null),
+        timeout_ms: asked,
+      });
       const timeoutMs = Math.max(1, Math.min(c.timeoutMs, Math.floor(left)));
       const answer: Json = await kernel.call(tenant, c.service, c.message, { timeoutMs });
       return { reply_json: JSON.stringify(answer) };
     }),
     Cast: unary<CastMessage, JsonReplyMessage>(async (call) => {
       const tenant = await enter(call, 'cast');
-      const r = parseCast({ service_id: call.request.service_id, message: parseJsonField(call.request.message_json, 'message_json', null) });
+      const r = parseCast({
+        service_id: call.request.service_id,
+        message: parseJsonField(call.request.message_json, 'message_json', null),
+      });
       return reply(await kernel.cast(tenant, r.service, r.message, meta()));
     }),
     Health: unary<Record<string, never>, JsonReplyMessage>(async (call) => {
-      if (peerIdentity(call).kind === 'none') throw new SoloError('unauthorized', 'The client certificate names no tenant. Use a certificate from `solo certs issue <tenant>`.');
+      if (peerIdentity(call).kind === 'none')
+        throw new SoloError(
+          'unauthorized',
+          'The client certificate names no tenant. Use a certificate from `solo certs issue <tenant>`.',
+        );
       return reply(kernel.health());
     }),
   };

@@ -5,7 +5,13 @@ import { isSoloError, type ApiVerb, type LogEntry, type SoloEvent, type TenantId
 import type { Kernel, KernelLogger } from '@solo/kernel';
 import { authorizeGrpcRequest } from '../authorize.ts';
 import { REQUEST_SCHEMAS, parseWireBody } from '../nats/request-schemas.ts';
-import { given, type EventMessage, type LogEntryMessage, type LogsMessage, type WatchMessage } from './grpc-messages.ts';
+import {
+  given,
+  type EventMessage,
+  type LogEntryMessage,
+  type LogsMessage,
+  type WatchMessage,
+} from './grpc-messages.ts';
 import { toGrpcError } from './grpc-status.ts';
 import { peerIdentity } from './peer-identity.ts';
 
@@ -41,7 +47,11 @@ function drained(call: ServerWritableStream<unknown, unknown>): Promise<void> {
 export function streamHandlers(o: StreamHandlersOptions): UntypedServiceImplementation {
   const { kernel, log } = o;
   const stream =
-    <Req extends { tenant: string }, T, Res>(verb: ApiVerb, open: (tenant: TenantId, req: Req) => OpenTail<T>, encode: (item: T) => Res): handleServerStreamingCall<Req, Res> =>
+    <Req extends { tenant: string }, T, Res>(
+      verb: ApiVerb,
+      open: (tenant: TenantId, req: Req) => OpenTail<T>,
+      encode: (item: T) => Res,
+    ): handleServerStreamingCall<Req, Res> =>
     (call) => {
       void (async () => {
         let tail: OpenTail<T> | null = null;
@@ -87,8 +97,16 @@ export function streamHandlers(o: StreamHandlersOptions): UntypedServiceImplemen
     Watch: stream<WatchMessage, SoloEvent, EventMessage>(
       'events_follow',
       (tenant, r) => {
-        const q = parseWireBody(watchQuery, { service_id: given(r.service_id, ''), type: given(r.type, ''), since_seq: given(r.since_seq, 0) });
-        return kernel.tailEvents(tenant, { ...(q.service_id ? { service: q.service_id } : {}), ...(q.type ? { type: q.type } : {}), ...(q.since_seq ? { sinceSeq: q.since_seq } : {}) });
+        const q = parseWireBody(watchQuery, {
+          service_id: given(r.service_id, ''),
+          type: given(r.type, ''),
+          since_seq: given(r.since_seq, 0),
+        });
+        return kernel.tailEvents(tenant, {
+          ...(q.service_id ? { service: q.service_id } : {}),
+          ...(q.type ? { type: q.type } : {}),
+          ...(q.since_seq ? { sinceSeq: q.since_seq } : {}),
+        });
       },
       (e) => ({ seq: e.seq, type: e.type, service_id: e.service_id ?? '', json: JSON.stringify(e) }),
     ),
@@ -96,7 +114,10 @@ export function streamHandlers(o: StreamHandlersOptions): UntypedServiceImplemen
       'logs_follow',
       (tenant, r) => {
         const q = parseWireBody(logsQuery, { service_id: given(r.service_id, ''), since_seq: given(r.since_seq, 0) });
-        return kernel.tailLogs(tenant, { ...(q.service_id ? { service: q.service_id } : {}), ...(q.since_seq ? { sinceSeq: q.since_seq } : {}) });
+        return kernel.tailLogs(tenant, {
+          ...(q.service_id ? { service: q.service_id } : {}),
+          ...(q.since_seq ? { sinceSeq: q.since_seq } : {}),
+        });
       },
       (e) => ({ seq: e.seq, service_id: e.service_id, json: JSON.stringify(e) }),
     ),
