@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { waitFor } from '@solo/testkit';
-import { IsolateSandbox, compileService, startIncarnation } from '../src/index.ts';
+import { IsolateSandbox, compileService, startIncarnation, type ActorHost } from '../src/index.ts';
 import { fixtureCode, fixtureSpec } from './fixtures.ts';
 import { RecordingHost } from './recording-host.ts';
 
@@ -209,5 +209,60 @@ describe('IsolateSandbox', () => {
     assert.deepEqual([await a.handleCall('get'), await b.handleCall('get')], [11, 2]);
     a.dispose();
     b.dispose();
+  });
+});
+
+// Warm isolates: kept in this file (not a file of their own) because a process that only creates and disposes
+// a handful of isolates and exits at once trips a native isolated-vm assertion at exit about 1 run in 12 here;
+// see the closing note of issue #2.
+const stubHost: ActorHost = {
+  log: () => undefined,
+  call: async () => null,
+  cast: async () => undefined,
+  emit: () => undefined,
+  setTimer: () => 't',
+  cancelTimer: () => false,
+  monitor: () => 'm',
+  demonitor: () => false,
+  link: () => undefined,
+  unlink: () => undefined,
+  exit: () => undefined,
+} as unknown as ActorHost;
+
+describe('IsolateSandbox warm isolates', () => {
+  it('starts actors from warm isolates of the default limit and from fresh ones for other limits', async () => {
+    const sandbox = new IsolateSandbox({ warmIsolates: 2 });
+    const { code } = await compileService('export default { init() { return 1; }, handleCall(m, s) { return { reply: s + 1, state: s + 1 }; } };', { filename: 'w.ts' });
+    const actors = [];
+    for (let i = 0; i < 5; i++) {
+      const memory_mb = i % 2 === 0 ? 32 : 16;
+      const a = await startIncarnation(sandbox, { tenant: 't', service: `w${i}`, code, limits: { memory_mb, cpu_ms: 1000, wall_ms: 5000 } }, stubHost, null);
+      assert.equal(await a.handleCall(null), 2);
+      actors.push(a);
+      await new Promise((r) => setImmediate(r));
+    }
+    for (const a of actors) a.dispose();
+    sandbox.close();
+    sandbox.close();
+  });
+
+  it('binds a prepared isolate to the service that takes it: ctx.self is its own and cannot be changed', async () => {
+    const sandbox = new IsolateSandbox({ warmIsolates: 2 });
+    const src = "export default { handleCall(m, s, ctx) { try { ctx.self.service = 'x'; } catch (e) {} return { reply: ctx.self.tenant + '/' + ctx.self.service, state: s }; } };";
+    const { code } = await compileService(src, { filename: 'self.ts' });
+    const limits = { memory_mb: 32, cpu_ms: 1000, wall_ms: 5000 };
+    for (let i = 0; i < 4; i++) {
+      const a = await startIncarnation(sandbox, { tenant: `t${i}`, service: `s${i}`, code, limits }, stubHost, null);
+      assert.equal(await a.handleCall(null), `t${i}/s${i}`);
+      a.dispose();
+      await new Promise((r) => setImmediate(r));
+    }
+    sandbox.close();
+  });
+
+  it('refuses bad warm options with invalid_request', () => {
+    assert.throws(() => new IsolateSandbox({ warmIsolates: -1 }), { code: 'invalid_request' });
+    assert.throws(() => new IsolateSandbox({ warmIsolates: 1.5 }), { code: 'invalid_request' });
+    assert.throws(() => new IsolateSandbox({ warmMemoryMb: 2 }), { code: 'invalid_request' });
   });
 });

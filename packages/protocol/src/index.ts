@@ -73,6 +73,7 @@ export type {
   FollowReply,
   FollowStopRequest,
   HealthReply,
+  RecoveryFigures,
   NodeInfo,
 } from './wire.ts';
 export { RESTART_TYPES, RESTART_STRATEGIES, ESCALATION_POLICIES } from './exit-reason.ts';

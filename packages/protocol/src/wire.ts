@@ -246,15 +246,19 @@ export interface HealthReply {
   uptime_ms: number;
   services: { running: number; failed: number; restarting: number; total: number };
   /** What the last start-up recovery did; null until it completed. */
-  recovery: {
-    checkpoint_seq: number;
-    replayed_events: number;
-    services: number;
-    started: number;
-    failed: number;
-    rejected_checkpoints: number;
-    duration_ms: number;
-  } | null;
+  recovery: RecoveryFigures | null;
+}
+
+/** What a node's start-up recovery did, as in `recovery_completed` and `health`. */
+export interface RecoveryFigures {
+  /** Sequence of the checkpoint recovery started from; 0 for a full replay. */
+  checkpoint_seq: number;
+  replayed_events: number;
+  services: number;
+  started: number;
+  failed: number;
+  rejected_checkpoints: number;
+  duration_ms: number;
 }
 
 /** Where a running node listens, as written to `<data dir>/node.json` by `solo up`. */

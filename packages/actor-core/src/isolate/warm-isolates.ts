@@ -26,6 +26,16 @@ export function prepareIsolateSync(options: ivm.IsolateOptions): PreparedIsolate
   }
 }
 
+/**
+ * Releases a prepared isolate that was never used: its runtime references and context first, then the
+ * isolate, so no host-side handle outlives the isolate it points into.
+ */
+function releasePrepared(p: PreparedIsolate): void {
+  for (const ref of Object.values(p.runtime)) (ref as ivm.Reference).release();
+  p.context.release();
+  if (!p.isolate.isDisposed) p.isolate.dispose();
+}
+
 /** Prepared isolates for one memory limit (a limit is fixed when an isolate is created). */
 export class WarmIsolates {
   readonly #memoryMb: number;
@@ -61,7 +71,7 @@ export class WarmIsolates {
   /** Disposes the prepared isolates; no refill after this. */
   close(): void {
     this.#closed = true;
-    for (const p of this.#ready.splice(0)) p.isolate.dispose();
+    for (const p of this.#ready.splice(0)) releasePrepared(p);
   }
 
   #scheduleRefill(): void {

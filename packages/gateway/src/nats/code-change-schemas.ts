@@ -1,17 +1,9 @@
 // Wire validation of the code-change verbs (swap, replace, rollback, history), turned into kernel inputs.
 import { z } from 'zod';
-import { DEFAULT_ROLLBACK_WINDOW_MS, MAX_ROLLBACK_WINDOW_MS, MAX_SOURCE_BYTES, SoloError, parseServiceId, type ServiceId } from '@solo/protocol';
+import { DEFAULT_ROLLBACK_WINDOW_MS, MAX_ROLLBACK_WINDOW_MS, MAX_SOURCE_BYTES, SoloError, type ServiceId } from '@solo/protocol';
 import type { ReplaceInput, RollbackInput, SwapInput } from '@solo/kernel';
-import { parseWireBody } from './request-schemas.ts';
+import { parseWireBody, serviceId } from './request-schemas.ts';
 
-const serviceId = z.string().transform((s, ctx) => {
-  try {
-    return parseServiceId(s);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    return z.NEVER;
-  }
-});
 const source = z.string().min(1, 'source is empty');
 const filename = z.string().min(1).max(255).optional();
 

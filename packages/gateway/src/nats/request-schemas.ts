@@ -5,7 +5,8 @@ import { MAX_SOURCE_BYTES, RESTART_TYPES, SERVICE_LOG_LEVELS, SERVICE_STATUSES, 
 import type { DeployInput, EventsQuery, KillInput, ListQuery, LogsQuery } from '@solo/kernel';
 import { supervisionFields, supervisionOptions } from './supervision-schemas.ts';
 
-const serviceId = z.string().transform((s, ctx) => {
+/** A service id field: validated with the protocol's rules, failing with their message. */
+export const serviceId = z.string().transform((s, ctx) => {
   try {
     return parseServiceId(s);
   } catch (err) {

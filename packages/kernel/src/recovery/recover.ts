@@ -1,6 +1,6 @@
 // Recovery of the kernel state at start-up: newest valid checkpoint, replay of the log after it, then the
 // kernel restores its services. Emits recovery_started / checkpoint_rejected / recovery_completed.
-import type { EventInput } from '@solo/protocol';
+import type { EventInput, RecoveryFigures } from '@solo/protocol';
 import type { EventLog, LocalStore } from '@solo/store';
 import { applyEvent, type KernelState } from '../state/kernel-state.ts';
 import { loadCheckpoint } from './checkpoints.ts';
@@ -8,16 +8,8 @@ import { loadCheckpoint } from './checkpoints.ts';
 /** Page size of the replay reads. */
 const REPLAY_PAGE = 1000;
 
-/** What recovery did, as recorded in `recovery_completed`. */
-export interface RecoveryReport {
-  checkpoint_seq: number;
-  replayed_events: number;
-  services: number;
-  started: number;
-  failed: number;
-  rejected_checkpoints: number;
-  duration_ms: number;
-}
+/** What recovery did, as recorded in `recovery_completed` and reported by `health`. */
+export type RecoveryReport = RecoveryFigures;
 
 /** What recovery needs from the kernel. */
 export interface RecoveryDeps {
