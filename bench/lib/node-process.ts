@@ -5,7 +5,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { NodeInfo } from '@solo/sdk';
+import { isNodeInfo, type NodeInfo } from '@solo/sdk';
 import { isAlive, type ProcessRegistry } from './processes.ts';
 
 /** A node started for a suite. */
@@ -20,18 +20,6 @@ export interface NodeProcess {
   kill9(): Promise<void>;
 }
 
-function isNodeInfo(v: unknown): v is NodeInfo {
-  if (typeof v !== 'object' || v === null) return false;
-  const r = v as Record<string, unknown>;
-  // Log lines on stdout may carry nats_url and pid too; only the NodeInfo line has all of these.
-  return (
-    typeof r['node_id'] === 'string' &&
-    typeof r['nats_url'] === 'string' &&
-    typeof r['pid'] === 'number' &&
-    (typeof r['nats_pid'] === 'number' || r['nats_pid'] === null) &&
-    typeof r['embedded_nats'] === 'boolean'
-  );
-}
 
 function tail(path: string, lines: number): string {
   try {

@@ -12,7 +12,7 @@ export type { ApiVerbTypes } from './api-types.ts';
 /** Decodes a reply envelope `{ ok, ... }`; throws the node's SoloError when `ok` is false. */
 export { unwrapReply } from './reply-envelope.ts';
 /** Finds a local node through `<data dir>/node.json`. */
-export { readNodeInfo, NODE_INFO_FILE } from './fs/node-info.ts';
+export { readNodeInfo, isNodeInfo, NODE_INFO_FILE } from './fs/node-info.ts';
 /** Errors: match on `code` with `isSoloError(err, 'not_found')`. */
 export { SoloError, isSoloError } from '@solo/protocol';
 /** The service contract: `import type { ServiceDefinition } from '@solo/sdk'` in a service module. */

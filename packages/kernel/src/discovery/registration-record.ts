@@ -1,17 +1,9 @@
 // The discovery record as stored in the registry bucket, and the pure rules over it: who may see it, whether
 // it has expired, whether it matches a discover query. No I/O; time is an input.
+import type { Registration } from '@solo/protocol';
 
-/** A registration as stored (the wire `Registration` of `@solo/protocol` minus the read-time `id` and `alive`). */
-export interface RegistrationRecord {
-  tenant: string;
-  service_id: string;
-  name: string;
-  version: string;
-  tags: Record<string, string>;
-  shared_with: string[];
-  registered_at: string;
-  expires_at: string | null;
-}
+/** A registration as stored: the wire `Registration` minus the read-time `id` and `alive`. */
+export type RegistrationRecord = Omit<Registration, 'id' | 'alive'>;
 
 /** A validated discover query (page already bounded). */
 export interface DiscoverQuery {

@@ -7,7 +7,8 @@ import type { NodeInfo } from '@solo/protocol';
 /** Name of the file a running node writes in its data dir. */
 export const NODE_INFO_FILE = 'node.json';
 
-function isNodeInfo(v: unknown): v is NodeInfo {
+/** True when `v` has every field of a NodeInfo (as `solo up` writes and prints it). */
+export function isNodeInfo(v: unknown): v is NodeInfo {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
   return (
