@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  Metadata,
   credentials,
   loadPackageDefinition,
   type Client,
@@ -18,11 +19,16 @@ export interface GrpcCaller {
   close(): void;
 }
 
-type CallMethod = (req: unknown, cb: (err: ServiceError | null, res: { reply_json: string }) => void) => void;
+type CallMethod = (req: unknown, metadata: Metadata, cb: (err: ServiceError | null, res: { reply_json: string }) => void) => void;
 
-/** Issues a certificate for `tenant` into `<data dir>/tls/bench` and connects to the node's gRPC door. */
-export async function connectGrpcCaller(info: NodeInfo, tenant: string): Promise<GrpcCaller> {
-  const paths = await issueClientCertificate(info.data_dir, tenant, join(info.data_dir, 'tls', 'bench'));
+/**
+ * Issues the operator's certificate into `<data dir>/tls/bench` and connects to the node's gRPC door; every call
+ * carries the admin token and names `tenant` (the operator acts for any tenant).
+ */
+export async function connectGrpcCaller(info: NodeInfo, tenant: string, adminToken: string): Promise<GrpcCaller> {
+  const paths = await issueClientCertificate(info.data_dir, 'admin', join(info.data_dir, 'tls', 'bench'));
+  const auth = new Metadata();
+  auth.set('authorization', `Bearer ${adminToken}`);
   const root = loadPackageDefinition(loadSoloProto()) as unknown as {
     solo: { v1: { SoloKernel: ServiceClientConstructor } };
   };
@@ -33,7 +39,7 @@ export async function connectGrpcCaller(info: NodeInfo, tenant: string): Promise
   return {
     call: (service, messageJson) =>
       new Promise((resolve, reject) =>
-        method.call(client, { service_id: service, message_json: messageJson }, (err, res) =>
+        method.call(client, { tenant, service_id: service, message_json: messageJson }, auth, (err, res) =>
           err ? reject(err) : resolve(res.reply_json),
         ),
       ),

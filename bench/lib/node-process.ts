@@ -6,12 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { isNodeInfo, type NodeInfo } from '@solo/sdk';
+import { NatsAuthority, natsAuthOptions } from '@solo/kernel';
+import { ADMIN_TOKEN_FILE, OPERATOR_CREDENTIALS_FILE } from '@solo/protocol';
 import { isAlive, type ProcessRegistry } from './processes.ts';
 
 /** A node started for a suite. */
 export interface NodeProcess {
   readonly info: NodeInfo;
   readonly dataDir: string;
+  /** Path of the operator's credentials (admin token + NATS user) the node wrote: `connectSolo({ credentials })`. */
+  readonly credentials: string;
+  /** The operator's admin token (for the REST and gRPC doors). */
+  adminToken(): string;
+  /** Connect options of the node's own NATS user (every permission), for raw stream access. */
+  kernelAuth(): ReturnType<typeof natsAuthOptions>;
   /** The PIDs that make up the node: its own and its nats-server's (descendants are found from these). */
   rootPids(): number[];
   /** SIGTERM the node (graceful drain), then make sure its nats-server is gone; removes the data dir. */
@@ -88,9 +96,13 @@ export async function startNodeProcess(opts: { repoRoot: string; registry: Proce
     natsPid = info.nats_pid;
     if (natsPid !== null) opts.registry.track(natsPid, `nats-server of node ${opts.label}`);
     if (info.pid !== pid) opts.registry.track(info.pid, `node ${opts.label} (reported pid)`);
+    let adminToken: string | undefined;
     return {
       info,
       dataDir,
+      credentials: join(dataDir, OPERATOR_CREDENTIALS_FILE),
+      adminToken: () => (adminToken ??= readFileSync(join(dataDir, ADMIN_TOKEN_FILE), 'utf8').trim()),
+      kernelAuth: () => natsAuthOptions(NatsAuthority.open(join(dataDir, 'nats')).kernel),
       rootPids: () => [pid, ...(natsPid !== null && isAlive(natsPid) ? [natsPid] : [])],
       stop,
       kill9,

@@ -62,13 +62,13 @@ export const doorsSuite: Suite = {
     const m = measures(ctx);
     const node = await ctx.startNode('doors');
     const http = node.info.http_url;
-    const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT });
+    const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
     try {
       const source = counterSource(ctx.repoRoot);
       await deployCounter(client, 'c-call', source);
       const body = JSON.stringify({ message: CALL_MESSAGE });
       const restCall = async (): Promise<void> => {
-        const res = await fetch(`${http}/services/c-call/call`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-solo-tenant': TENANT }, body });
+        const res = await fetch(`${http}/services/c-call/call`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-solo-tenant': TENANT, authorization: `Bearer ${node.adminToken()}` }, body });
         if (res.status !== 200) throw new Error(`REST call answered ${res.status}`);
         await res.arrayBuffer();
       };
@@ -80,7 +80,7 @@ export const doorsSuite: Suite = {
       );
       emit({ measure: m.call, result: rest, baseline: baselineRef('sdk call over NATS, paired', nats) });
 
-      const grpc = await connectGrpcCaller(node.info, TENANT);
+      const grpc = await connectGrpcCaller(node.info, TENANT, node.adminToken());
       try {
         const grpcMessage = JSON.stringify(CALL_MESSAGE);
         const grpcCall = (): Promise<string> => grpc.call('c-call', grpcMessage);
@@ -100,7 +100,7 @@ export const doorsSuite: Suite = {
       const list = await tinybenchLatency(
         m.list,
         async () => {
-          const res = await fetch(`${http}/services?limit=1000`, { headers: { 'x-solo-tenant': TENANT } });
+          const res = await fetch(`${http}/services?limit=1000`, { headers: { 'x-solo-tenant': TENANT, authorization: `Bearer ${node.adminToken()}` } });
           await res.arrayBuffer();
         },
         ctx.pick({ timeMs: 2000, iterations: 100, warmupIterations: 10 }, QUICK_PLAN),
@@ -116,7 +116,7 @@ export const doorsSuite: Suite = {
         for (let i = 0; i < m.clients; i += 50) {
           const batch = await Promise.all(
             Array.from({ length: Math.min(50, m.clients - i) }, (_, j) =>
-              openStream(`${http}/events?tenant=${SSE_TENANT}`, agent, () => {
+              openStream(`${http}/events?tenant=${SSE_TENANT}&access_token=${encodeURIComponent(node.adminToken())}`, agent, () => {
                 if (!seen.has(i + j)) {
                   seen.add(i + j);
                   received++;
@@ -126,7 +126,7 @@ export const doorsSuite: Suite = {
           );
           open.push(...batch);
         }
-        const sse = await connectSolo({ natsUrl: node.info.nats_url, tenant: SSE_TENANT });
+        const sse = await connectSolo({ natsUrl: node.info.nats_url, tenant: SSE_TENANT, credentials: node.credentials });
         try {
           await deployCounter(sse, 'flow', source);
           const deadline = Date.now() + 30_000;

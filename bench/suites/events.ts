@@ -64,9 +64,9 @@ export const eventsSuite: Suite = {
     const m = names(ctx);
     const node = await ctx.startNode('events');
     let nc: NatsConnection | null = null;
-    const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT });
+    const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
     try {
-      nc = await connect({ servers: node.info.nats_url });
+      nc = await connect({ servers: node.info.nats_url, ...node.kernelAuth() });
       const log = await EventLog.open(nc);
       // Baseline: a raw awaited JetStream publish of the same size, to a scratch stream on the same server.
       const jsm = await nc.jetstreamManager();

@@ -43,7 +43,7 @@ async function publishMany(js: JetStreamClient, count: number, subject: (i: numb
 
 async function killAndRecover(ctx: SuiteContext, n: number): Promise<number> {
   const node = await ctx.startNode('before-crash');
-  const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT });
+  const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
   const source = counterSource(ctx.repoRoot);
   ctx.log(`deploying ${n} counters before the crash`);
   for (let i = 0; i < n; i++) await deployCounter(client, `r${i}`, source);
@@ -51,7 +51,7 @@ async function killAndRecover(ctx: SuiteContext, n: number): Promise<number> {
   await node.kill9();
   const t0 = performance.now();
   const again = await ctx.startNode('after-crash', { dataDir: node.dataDir });
-  const c2 = await connectSolo({ natsUrl: again.info.nats_url, tenant: TENANT });
+  const c2 = await connectSolo({ natsUrl: again.info.nats_url, tenant: TENANT, credentials: again.credentials });
   try {
     const ids = Array.from({ length: n }, (_, i) => `r${i}`);
     for (let i = 0; i < ids.length; i += 50) {
@@ -174,8 +174,8 @@ async function rawThroughputMs(count: number): Promise<number> {
 
 async function durableThroughputMs(ctx: SuiteContext, count: number): Promise<number> {
   const node = await ctx.startNode('durable');
-  const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT });
-  const nc = await connect({ servers: node.info.nats_url });
+  const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
+  const nc = await connect({ servers: node.info.nats_url, ...node.kernelAuth() });
   try {
     await client.deploy({ service_id: 'dc', source: counterSource(ctx.repoRoot), durable: true });
     const js = nc.jetstream();

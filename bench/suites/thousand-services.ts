@@ -51,7 +51,7 @@ export const thousandServicesSuite: Suite = {
   async run(ctx, emit) {
     const m = measures(ctx);
     const node = await ctx.startNode('idle');
-    const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT });
+    const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
     try {
       const empty = await settledRss(node, ctx);
       ctx.log(`node with 0 services: ${empty.m.value?.toFixed(0)} MiB (${empty.processes})`);

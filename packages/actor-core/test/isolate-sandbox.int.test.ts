@@ -192,7 +192,7 @@ describe('IsolateSandbox', () => {
       )
     ).code;
     const inst = await sandbox.spawn({ ...(await fixtureSpec('counter')), code }, new RecordingHost());
-    assert.deepEqual(await inst.handleCall(null), ['undefined', 'undefined', 'undefined', 'call,cancelTimer,cast,demonitor,emit,exit,link,log,monitor,self,setTimer,unlink']);
+    assert.deepEqual(await inst.handleCall(null), ['undefined', 'undefined', 'undefined', 'call,cancelTimer,cast,demonitor,emit,exit,link,log,monitor,secret,self,setTimer,unlink']);
     inst.dispose();
   });
 

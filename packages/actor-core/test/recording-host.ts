@@ -48,6 +48,13 @@ export class RecordingHost implements ActorHost {
   unlink(target: string): void {
     this.links.push({ op: 'unlink', target });
   }
+  /** What ctx.secret reads; a missing name rejects with not_found, as the kernel's vault would. */
+  readonly secrets = new Map<string, string>();
+  async secret(name: string): Promise<string> {
+    const v = this.secrets.get(name);
+    if (v === undefined) throw new SoloError('not_found', `No secret '${name}'.`);
+    return v;
+  }
   /** As the kernel wires it: the actor ends after the current handler. */
   exit(reason: 'normal' | 'shutdown'): void {
     this.actor?.requestExit(reason);

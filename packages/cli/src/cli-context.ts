@@ -17,6 +17,11 @@ export interface CliContext {
   readonly stderrIsTTY?: boolean;
   /** Calls `handler` on SIGINT and SIGTERM until the returned function is called. */
   onSignal(handler: (signal: StopSignal) => void): () => void;
+  /**
+   * Reads standard input to its end (e.g. `solo secrets set` reads the value there, out of shell history).
+   * @default absent: commands that need stdin ask for a flag instead
+   */
+  readStdin?(): Promise<string>;
   /** Ends the process at once with `code`, skipping any cleanup still pending. */
   exit(code: number): never;
 }

@@ -17,6 +17,12 @@ const ctx: CliContext = {
     };
   },
   exit: (code) => process.exit(code),
+  readStdin: async () => {
+    if (process.stdin.isTTY) process.stderr.write('Reading from standard input; end with Ctrl-D.\n');
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
 };
 
 const code = await runCli(process.argv.slice(2), ctx);

@@ -21,10 +21,16 @@ import { registerUpCommand } from './commands/up.ts';
 import { registerRegisterCommand } from './commands/register.ts';
 import { registerDiscoverCommand } from './commands/discover.ts';
 import { registerCertsCommand } from './commands/certs.ts';
+import { registerTenantCommand } from './commands/tenant.ts';
+import { registerTokenCommand } from './commands/token.ts';
+import { registerSecretsCommand } from './commands/secrets.ts';
+import { registerAuditCommand } from './commands/audit.ts';
+import { registerValidateCommand } from './commands/validate.ts';
 
 /** Every command, in the order `solo --help` lists them. */
 const COMMANDS = [
   registerUpCommand,
+  registerValidateCommand,
   registerDeployCommand,
   registerCallCommand,
   registerCastCommand,
@@ -43,6 +49,10 @@ const COMMANDS = [
   registerRegisterCommand,
   registerDiscoverCommand,
   registerCertsCommand,
+  registerTenantCommand,
+  registerTokenCommand,
+  registerSecretsCommand,
+  registerAuditCommand,
 ] as const;
 
 /** A fresh program for one run; commander errors are thrown (exitOverride) so runCli decides the exit code. */
@@ -64,7 +74,11 @@ export function createProgram(run: CliRun): Command {
       "NATS URL of a running node (env SOLO_NATS_URL; default: read from the data dir's node.json)",
     )
     .option('--data-dir <dir>', `data directory of the local node (env SOLO_DATA_DIR, default ./${DEFAULT_DATA_DIR})`)
-    .option('--token <token>', 'capability token sent with every request (env SOLO_TOKEN)')
+    .option('--token <token>', 'capability token sent with every request (env SOLO_TOKEN; default: the credentials\' token)')
+    .option(
+      '--credentials <file>',
+      "credentials file from `solo tenant create` (env SOLO_CREDENTIALS): token, NATS user, tenant and URL; default: the data dir's operator.credentials.json on the node's machine",
+    )
     .option('--json', 'machine output: one JSON document per result (NDJSON with --follow); errors as {ok:false,error}')
     .showHelpAfterError(false);
   for (const register of COMMANDS) register(program, run);

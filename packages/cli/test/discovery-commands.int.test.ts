@@ -18,7 +18,7 @@ describe('solo register / discover', () => {
   before(async () => {
     dir = createTempDir();
     node = await startNode({ dataDir: dir.path });
-    const client = await connectSolo({ natsUrl: node.info.nats_url, tenant });
+    const client = await connectSolo({ natsUrl: node.info.nats_url, tenant, credentials: node.operatorCredentials });
     await client.deploy({ service_id: 'api', source: COUNTER });
     await client.close();
   });

@@ -1,7 +1,10 @@
 // Test helper: a Solo node as a child process of the test (`solo up --json`), so crash tests can kill -9 it,
 // plus raw admin requests and a durable test service. Every process is ended by PID.
-import { connect, type NatsConnection } from 'nats';
-import { adminApiSubject, mailboxConsumerName, mailboxStream, type NodeInfo } from '@solo/protocol';
+import { NatsAuthority, natsAuthOptions } from '@solo/kernel';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, headers, type NatsConnection } from 'nats';
+import { ADMIN_TOKEN_FILE, HEADERS, adminApiSubject, mailboxConsumerName, mailboxStream, type NodeInfo } from '@solo/protocol';
 import { waitFor } from '@solo/testkit';
 import { startCli, type RunningCli } from './run-cli.ts';
 
@@ -43,9 +46,11 @@ export async function startNodeProcess(dataDir: string, extra: string[] = []): P
   };
 }
 
-/** A raw admin request (`solo.admin.api.<verb>`). */
-export async function admin<T = Record<string, unknown>>(nc: NatsConnection, verb: string): Promise<T> {
-  const m = await nc.request(adminApiSubject(verb), new Uint8Array(0), { timeout: 10_000 });
+/** A raw admin request (`solo.admin.api.<verb>`) with the node's admin token from its data dir. */
+export async function admin<T = Record<string, unknown>>(nc: NatsConnection, verb: string, dataDir: string): Promise<T> {
+  const h = headers();
+  h.set(HEADERS.token, readFileSync(join(dataDir, ADMIN_TOKEN_FILE), 'utf8').trim());
+  const m = await nc.request(adminApiSubject(verb), new Uint8Array(0), { timeout: 10_000, headers: h });
   return JSON.parse(new TextDecoder().decode(m.data)) as T;
 }
 
@@ -61,8 +66,10 @@ export async function waitMailboxDrained(nc: NatsConnection, nodeId: string): Pr
   );
 }
 
+/** A raw NATS connection as the node's own user (every permission), for reading streams directly. */
 export async function natsOf(p: NodeProcess): Promise<NatsConnection> {
-  return connect({ servers: p.info.nats_url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+  const kernel = NatsAuthority.open(join(p.info.data_dir, 'nats')).kernel;
+  return connect({ servers: p.info.nats_url, maxReconnectAttempts: -1, reconnectTimeWait: 100, ...natsAuthOptions(kernel) });
 }
 
 /**

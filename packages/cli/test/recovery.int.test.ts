@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectSolo, type SoloClient } from '@solo/sdk';
+import { OPERATOR_CREDENTIALS_FILE } from '@solo/protocol';
 import { applyEvent, canonicalJson, createKernelState, type KernelState } from '@solo/kernel';
 import { EventLog, LocalStore } from '@solo/store';
 import { createTempDir, uniqueName, waitFor, type TempDir } from '@solo/testkit';
@@ -36,7 +37,7 @@ after(() => {
 });
 
 async function client(p: NodeProcess, tenant: string, requestTimeoutMs = 15_000): Promise<SoloClient> {
-  return connectSolo({ natsUrl: p.info.nats_url, tenant, requestTimeoutMs });
+  return connectSolo({ natsUrl: p.info.nats_url, tenant, requestTimeoutMs, credentials: join(p.info.data_dir, OPERATOR_CREDENTIALS_FILE) });
 }
 
 describe('recovery after kill -9 of the node', () => {
@@ -161,7 +162,7 @@ describe('recovery after kill -9 of the node', () => {
     await c.kill({ service_id: 's2' });
     await c.deploy({ service_id: 's2', source: kvSource, durable: true });
     const nc = await natsOf(node);
-    const live = await admin<{ state: KernelState; seq: number }>(nc, 'state');
+    const live = await admin<{ state: KernelState; seq: number }>(nc, 'state', dir.path);
     await nc.close();
     await c.close();
     await node.kill9();
@@ -180,7 +181,7 @@ describe('recovery after kill -9 of the node', () => {
     }
     replayed.seq = live.seq;
     assert.equal(canonicalJson(replayed), canonicalJson(live.state));
-    const recovered = await admin<{ state: KernelState }>(nc2, 'state');
+    const recovered = await admin<{ state: KernelState }>(nc2, 'state', dir.path);
     assert.equal(canonicalJson(recovered.state.services), canonicalJson(live.state.services));
     await nc2.close();
     await node.term();
@@ -200,7 +201,7 @@ describe('graceful stop and damaged local state', () => {
 
     node = await startNodeProcess(dir.path);
     let nc = await natsOf(node);
-    const afterTerm = await admin<{ recovery: { replayed_events: number; checkpoint_seq: number; started: number } }>(nc, 'health');
+    const afterTerm = await admin<{ recovery: { replayed_events: number; checkpoint_seq: number; started: number } }>(nc, 'health', dir.path);
     assert.ok(afterTerm.recovery.checkpoint_seq > 0, 'recovered from the shutdown checkpoint');
     assert.equal(afterTerm.recovery.started, 5);
     c = await client(node, tenant);
@@ -211,7 +212,7 @@ describe('graceful stop and damaged local state', () => {
 
     node = await startNodeProcess(dir.path);
     nc = await natsOf(node);
-    const afterKill = await admin<{ recovery: { replayed_events: number; started: number } }>(nc, 'health');
+    const afterKill = await admin<{ recovery: { replayed_events: number; started: number } }>(nc, 'health', dir.path);
     assert.equal(afterKill.recovery.started, 10);
     assert.ok(afterKill.recovery.replayed_events > afterTerm.recovery.replayed_events, 'kill -9 leaves more of the log to replay');
     await nc.close();
@@ -235,7 +236,7 @@ describe('graceful stop and damaged local state', () => {
     c = await client(node, tenant);
     assert.equal((await c.status('a')).status, 'running');
     const nc = await natsOf(node);
-    const h = await admin<{ recovery: { checkpoint_seq: number; rejected_checkpoints: number } }>(nc, 'health');
+    const h = await admin<{ recovery: { checkpoint_seq: number; rejected_checkpoints: number } }>(nc, 'health', dir.path);
     assert.equal(h.recovery.checkpoint_seq, 0);
     assert.equal(h.recovery.rejected_checkpoints, 1);
     const log = await EventLog.open(nc);

@@ -24,6 +24,8 @@ export interface CliRunOptions {
   cwd?: string;
   /** Kill the child after this long. @default 30000 */
   timeoutMs?: number;
+  /** Written to the child's stdin, which is then closed. @default stdin is /dev/null */
+  input?: string;
 }
 
 /** A CLI child still running. */
@@ -61,9 +63,10 @@ export function startCli(args: readonly string[], opts: CliRunOptions = {}): Run
   const child = spawn(SOLO_BIN, [...args], {
     cwd: opts.cwd ?? process.cwd(),
     env: cleanEnv(opts.env ?? {}),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`could not spawn ${SOLO_BIN}`);
+  if (opts.input !== undefined) child.stdin?.end(opts.input);
   live.add(child);
   let stdout = '';
   let stderr = '';

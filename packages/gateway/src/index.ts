@@ -1,10 +1,11 @@
-// @solo/gateway: the doors of a node (NATS request/reply today; gRPC and REST later) and its start-up.
-export { startNode, SOLO_VERSION } from './node/start-node.ts';
-export type { StartNodeOptions, RunningNode } from './node/start-node.ts';
+// @solo/gateway: the doors of a node (NATS request/reply, REST + SSE, gRPC with mutual TLS) and its start-up.
+export { startNode, SOLO_VERSION, SANDBOX_KINDS } from './node/start-node.ts';
+export type { StartNodeOptions, RunningNode, SandboxKind } from './node/start-node.ts';
 export { startNatsDoor } from './nats/nats-door.ts';
 export type { NatsDoor, NatsDoorOptions } from './nats/nats-door.ts';
-export { authorizeRequest } from './authorize.ts';
-export type { AuthorizationRequest } from './authorize.ts';
+/** The one check of every door: the token verified and authorized by the kernel's security (issue #5). */
+export { authorizeRequest, authorizeAdminRequest, authorizeRestRequest, bearerToken, checkFollowInbox, deployCapability } from './authorize.ts';
+export type { DoorRequest } from './authorize.ts';
 /**
  * The HTTP door (fastify): `GET /metrics` (Prometheus) and `GET /health` (200 when ready, 503 otherwise),
  * on 127.0.0.1 and a free port by default. `startHttpDoor` throws `invalid_request` for a bad host or port

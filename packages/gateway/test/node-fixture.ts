@@ -2,10 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, type NatsConnection } from 'nats';
+import { connect, headers, type NatsConnection } from 'nats';
+import { natsAuthOptions } from '@solo/kernel';
 import { createTempDir, type TempDir } from '@solo/testkit';
 import { startNode, type RunningNode } from '@solo/gateway';
-import { tenantApiSubject, type TenantId } from '@solo/protocol';
+import { HEADERS, tenantApiSubject, type TenantId } from '@solo/protocol';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -18,8 +19,10 @@ export interface NodeFixture {
   node: RunningNode;
   nc: NatsConnection;
   dir: TempDir;
-  /** Raw API request: returns the parsed reply envelope. */
-  api(tenant: string, verb: string, body: unknown, raw?: Uint8Array): Promise<Record<string, unknown>>;
+  /** Raw API request with the admin token (or `token`): returns the parsed reply envelope. */
+  api(tenant: string, verb: string, body: unknown, raw?: Uint8Array, token?: string): Promise<Record<string, unknown>>;
+  /** The operator's token. */
+  adminToken: string;
   close(): Promise<void>;
 }
 
@@ -27,15 +30,19 @@ export interface NodeFixture {
 export async function startNodeFixture(): Promise<NodeFixture> {
   const dir = createTempDir('solo-node-');
   const node = await startNode({ dataDir: dir.path });
-  const nc = await connect({ servers: node.info.nats_url });
+  // The node's own NATS user (every permission): raw tests read streams and subjects directly.
+  const nc = await connect({ servers: node.info.nats_url, ...(node.kernelNats ? natsAuthOptions(node.kernelNats) : {}) });
   const enc = new TextEncoder();
   return {
     node,
     nc,
     dir,
-    async api(tenant, verb, body, raw) {
+    adminToken: node.adminToken,
+    async api(tenant, verb, body, raw, token) {
       const data = raw ?? enc.encode(JSON.stringify(body));
-      const m = await nc.request(tenantApiSubject(tenant as TenantId, verb), data, { timeout: 15_000 });
+      const h = headers();
+      h.set(HEADERS.token, token ?? node.adminToken);
+      const m = await nc.request(tenantApiSubject(tenant as TenantId, verb), data, { timeout: 15_000, headers: h });
       return JSON.parse(new TextDecoder().decode(m.data)) as Record<string, unknown>;
     },
     async close() {

@@ -221,7 +221,9 @@ describe('tenant policy and per-service options', () => {
     await deploy(t, 'opt', { max_restarts: 5, max_seconds: 30, backoff: { initial_ms: 10 }, max_cast_attempts: 2 });
     const ev = await events(t, 'service_deployed', 'opt');
     const options = (ev[0]?.['data'] as Reply)['options'] as Reply;
-    assert.deepEqual({ ...options, log_level: undefined }, { max_restarts: 5, max_seconds: 30, backoff: { initial_ms: 10 }, max_cast_attempts: 2, log_level: undefined });
+    // The deployer's capability is recorded beside them (what the service may do through ctx).
+    assert.deepEqual((options['capability'] as { services: string[][] }).services, [['*']]);
+    assert.deepEqual({ ...options, log_level: undefined, capability: undefined }, { max_restarts: 5, max_seconds: 30, backoff: { initial_ms: 10 }, max_cast_attempts: 2, log_level: undefined, capability: undefined });
     for (const bad of [{ max_restarts: -2 }, { max_seconds: -1 }, { backoff: { jitter: 3 } }, { max_cast_attempts: 0 }, { backoff: { nope: 1 } }]) {
       const r = await f.api(t, 'deploy', { service_id: 'bad-opt', source: lifecycleSource(), ...bad });
       assert.equal(errCode(r), 'invalid_request', JSON.stringify(bad));

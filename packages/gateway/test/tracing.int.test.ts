@@ -22,7 +22,7 @@ before(async () => {
   assert.ok(tracing, 'tracing started with the in-memory exporter');
   f = await startNodeFixture();
   tenant = uniqueName();
-  solo = await connectSolo({ natsUrl: f.node.info.nats_url, tenant });
+  solo = await connectSolo({ natsUrl: f.node.info.nats_url, tenant, credentials: f.node.operatorCredentials });
   await solo.deploy({ service_id: 'counter', source: example('counter') });
 });
 after(async () => {

@@ -1,5 +1,5 @@
 // Resolved inputs of the kernel's verbs: the doors validate wire requests and hand these over.
-import type { Json, RestartType, ServiceId, ServiceLimits, ServiceLogLevel, ServiceStatusName, ServiceSupervisionOptions } from '@solo/protocol';
+import type { Json, Permission, RestartType, ServiceId, ServiceLimits, ServiceLogLevel, ServiceStatusName, ServiceSupervisionOptions } from '@solo/protocol';
 
 /** Facts about the request that caused an operation. */
 export interface RequestMeta {
@@ -19,6 +19,18 @@ export interface DeployInput {
   logLevel?: ServiceLogLevel;
   /** Intensity, backoff and poison-message overrides; unset fields inherit the tenant's policy. */
   supervision?: ServiceSupervisionOptions;
+  /**
+   * What the service may do through `ctx` (call, cast, secrets): the deployer's capability, recorded with the
+   * deploy. Absent for deploys made inside the kernel (tests, restores of older deploys): tenant-bounded only.
+   */
+  capability?: ServiceCapability;
+}
+
+/** The capability a service acts with: the permissions and service patterns of the token that deployed it. */
+export interface ServiceCapability {
+  permissions: Permission[];
+  /** Every list must admit a target service id. */
+  services: string[][];
 }
 
 /** A validated kill request. */

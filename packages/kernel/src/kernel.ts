@@ -1,6 +1,6 @@
 // The kernel of one node: deploy, kill, status, list, call and cast routing, over a state that is a reducer of
 // the event log. It reports facts to the supervisor tree and carries out the actions the tree decides.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ActorSandbox } from '@solo/actor-core';
 import {
   SoloError,
@@ -16,6 +16,8 @@ import {
   type ServiceId,
   type ServiceStatus,
   type TenantId,
+  type EventInput,
+  type Capability,
 } from '@solo/protocol';
 import type { DeadLetters, EventLog, EventTail, LocalStore, LogStream, LogTail, MailboxStream } from '@solo/store';
 import { createSupervisorTree, type SupervisorTree } from '@solo/supervisor';
@@ -44,6 +46,15 @@ import { ServiceLocks } from './service-locks.ts';
 import { DEFAULT_KILL_TIMEOUT_MS, ServiceRuntime, failedError } from './service-runtime.ts';
 import { ServiceDeployer } from './service-deploy.ts';
 import { ServiceRestorer } from './service-restore.ts';
+import { AdmissionControl } from './admission/admission-control.ts';
+import type { AdmissionOptions } from './admission/admission-options.ts';
+import { NodeSecurity } from './security/node-security.ts';
+import { TenantDirectory } from './security/tenant-directory.ts';
+import { TenantQuota, type TenantUsage } from './security/tenant-quota.ts';
+import { SecretVerbs } from './security/secret-verbs.ts';
+import type { SecretStore } from './security/secret-store.ts';
+import { TenantAdmin, type TenantNatsUsers } from './security/tenant-admin.ts';
+import { TokenAuthority } from './security/token-authority.ts';
 
 /** Options of {@link Kernel.create}. */
 export interface KernelOptions {
@@ -68,6 +79,16 @@ export interface KernelOptions {
   metrics?: NodeMetrics;
   /** The discovery bucket (`RegistryBucket` of `@solo/store`); without it the discovery verbs are `unavailable`. @default none */
   registry?: RegistryBucketPort;
+  /** Load shedding ceilings (in-flight work, event-loop lag, memory); see {@link AdmissionOptions}. @default its defaults */
+  admission?: AdmissionOptions;
+  /** HMAC-SHA256 key that signs capability tokens (see `loadTokenKey`). @default a random key for this kernel's life */
+  tokenKey?: Buffer;
+  /** The secrets vault; without it the secret verbs and `ctx.secret` are `unavailable`. @default none */
+  secrets?: SecretStore;
+  /** NATS users of tenants, when the node manages its NATS server's users. @default none */
+  natsUsers?: TenantNatsUsers;
+  /** The NATS URL written into new tenants' credentials. @default none */
+  natsUrl?: string;
 }
 
 /** The composition of one node's services: owns every actor cell, the kernel state and the supervisor tree. */
@@ -81,6 +102,7 @@ export class Kernel {
   readonly #runtime: ServiceRuntime;
   readonly #dispatch: MailboxDispatch;
   readonly #heap: HeapSampler;
+  readonly #admission: AdmissionControl;
   readonly #deployer: ServiceDeployer;
   readonly #restorer: ServiceRestorer;
   readonly #tree: SupervisorTree;
@@ -89,6 +111,10 @@ export class Kernel {
   readonly #supervision: SupervisionVerbs;
   readonly #durable: DurableSupport;
   readonly #discovery: ServiceRegistry | null;
+  readonly #security: NodeSecurity;
+  readonly #quota: TenantQuota;
+  readonly #secrets: SecretVerbs;
+  readonly #tenantAdmin: TenantAdmin;
   readonly #startedAtMs: number;
   #state: HealthReply['status'] = 'starting';
   #ready: Promise<void>;
@@ -111,12 +137,42 @@ export class Kernel {
       ready: () => this.#state === 'ready',
     });
     this.#durable = new DurableSupport({ local: o.local, now: this.#now, log: this.#log });
+    const append = (ev: Omit<EventInput, 'at'>, meta: RequestMeta): Promise<number> => this.#journal.append(ev, meta);
+    this.#security = new NodeSecurity({
+      tokens: new TokenAuthority({ key: o.tokenKey ?? randomBytes(32), state: () => this.#journal.state, append, now: this.#now }),
+      tenants: new TenantDirectory({ state: () => this.#journal.state, append }),
+      append,
+      log: this.#log,
+      now: this.#now,
+    });
+    this.#secrets = new SecretVerbs({
+      store: () => o.secrets ?? null,
+      security: this.#security,
+      append,
+      appendQuietly: (ev, meta) => this.#journal.appendQuietly(ev, meta),
+      now: this.#now,
+    });
+    this.#tenantAdmin = new TenantAdmin({
+      security: this.#security,
+      secrets: this.#secrets,
+      usage: (t) => this.#quota.usage(t),
+      killAll: (t, meta) => this.#killAll(t, meta),
+      natsUsers: () => o.natsUsers ?? null,
+      natsUrl: () => o.natsUrl,
+    });
+    this.#quota = new TenantQuota({ state: () => this.#journal.state, limitsOf: (t) => this.#security.tenants.limitsOf(t) });
     this.#tree = createSupervisorTree({
       clock: { now: this.#now, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
       random: Math.random,
       onAction: (a) => this.#runtime.onSupervisorAction(a),
     });
     this.#signals = new ExitSignals({ lookup: (key) => this.#services.get(key), keyOf: serviceKey });
+    this.#admission = new AdmissionControl({
+      now: this.#now,
+      append: (ev) => void this.#journal.appendQuietly(ev, {}),
+      durableTimers: (e) => this.#durable.timerCount(e.tenant, e.service),
+      options: o.admission,
+    });
     this.#runtime = new ServiceRuntime({
       sandbox: o.sandbox,
       now: this.#now,
@@ -131,6 +187,7 @@ export class Kernel {
       hostFor: (e) => createActorHost(this, e),
       stopping: () => this.#state === 'stopping',
       handleCrash: (e, error) => this.#code.handleCrash(e, error),
+      admission: this.#admission,
     });
     this.#dispatch = new MailboxDispatch({
       nodeId: o.nodeId,
@@ -140,6 +197,7 @@ export class Kernel {
       log: this.#log,
       lookup: (key) => this.#services.get(key),
       appendQuietly: (ev, meta) => this.#journal.appendQuietly(ev, meta),
+      admission: this.#admission,
     });
     this.#heap = new HeapSampler({ entries: () => this.#services.values() });
     this.#deployer = new ServiceDeployer({
@@ -152,6 +210,7 @@ export class Kernel {
       signals: this.#signals,
       services: this.#services,
       hostFor: (e) => createActorHost(this, e),
+      reserveQuota: (tenant, memoryMb) => this.#quota.reserve(tenant, memoryMb),
     });
     this.#restorer = new ServiceRestorer({
       local: o.local,
@@ -210,6 +269,7 @@ export class Kernel {
     await this.#dispatch.start();
     // Heap sizes for list are refreshed in the background, a slice per tick, so no request pays for reading them all.
     this.#heap.start();
+    this.#admission.start();
     await this.#discovery?.start();
     this.#state = 'ready';
     this.#markReady();
@@ -263,9 +323,12 @@ export class Kernel {
     });
   }
 
-  /** The status of one service. @throws `not_found` */
+  /** The status of one service, with its usage of its limits and its circuit breaker. @throws `not_found` */
   status(tenant: TenantId, service: ServiceId): ServiceStatus {
-    return toServiceStatus(this.#entry(tenant, service), this.#now(), this.#tree.childState(tenant, service)?.state ?? null);
+    const entry = this.#entry(tenant, service);
+    return toServiceStatus(entry, this.#now(), this.#tree.childState(tenant, service)?.state ?? null, {
+      admission: (heap) => this.#admission.statusOf(entry, heap),
+    });
   }
 
   /** One page of a tenant's services ordered by id, optionally filtered by status. */
@@ -283,30 +346,55 @@ export class Kernel {
     return { services: page, total: all.length, next_offset: next < all.length ? next : null };
   }
 
-  /** Request/reply to a service; the local path used by every door and by `ctx.call`. */
+  /**
+   * Request/reply to a service; the local path used by every door and by `ctx.call`. Admission control runs
+   * first (message size, mailbox length, circuit breaker, load shedding) and the reply is checked for size.
+   * @throws `limit_exceeded`, `overloaded`, `unavailable` (failed, stopped, circuit open), `timeout`, `service_crashed`
+   */
   async call(tenant: TenantId, service: ServiceId, message: Json, opts: { timeoutMs: number }): Promise<Json> {
     return withSpan(SPAN_NAMES.kernelCall, { attributes: serviceAttributes(tenant, service) }, async () => {
       if (this.#state !== 'ready') await this.#accepting();
       const entry = this.#entry(tenant, service);
       if (entry.status === 'failed') throw failedError(entry);
       if (entry.status === 'stopped') throw stoppedError(entry, this.#tree.childState(tenant, service));
-      const reply = await observeActorCall(this.#o.metrics, tenant, service, () => entry.actor.call(message, { timeoutMs: opts.timeoutMs }));
-      if (entry.record.durable) await this.#durable.snapshot(entry);
-      return reply;
+      const probe = this.#admission.enter(entry, message, 'call');
+      let handled = false;
+      try {
+        const reply = await observeActorCall(this.#o.metrics, tenant, service, () => entry.actor.call(message, { timeoutMs: opts.timeoutMs }));
+        handled = true;
+        if (entry.record.durable) await this.#durable.snapshot(entry);
+        // After the snapshot: the handler ran and its state is kept even when its reply is too big to send.
+        this.#admission.checkReply(entry, reply);
+        return reply;
+      } finally {
+        this.#admission.leave(entry, 'call', probe, handled);
+      }
     });
   }
 
-  /** Appends a message to a service's durable mailbox; the handler runs later, in order. */
+  /**
+   * Appends a message to a service's durable mailbox; the handler runs later, in order. Admission control runs
+   * first, as for {@link call}.
+   * @throws `limit_exceeded`, `overloaded`, `unavailable` (failed, stopped, circuit open)
+   */
   async cast(tenant: TenantId, service: ServiceId, message: Json, meta: RequestMeta): Promise<CastReply> {
     return withSpan(SPAN_NAMES.kernelCast, { kind: 'producer', attributes: serviceAttributes(tenant, service) }, async () => {
       if (this.#state !== 'ready') await this.#accepting();
       const entry = this.#entry(tenant, service);
       if (entry.status === 'failed') throw failedError(entry);
       if (entry.status === 'stopped') throw stoppedError(entry, this.#tree.childState(tenant, service));
-      // The trace headers let the actor's handling of this cast, later and maybe elsewhere, join this trace.
-      const opts: { correlationId?: string; traceHeaders: Record<string, string> } = { traceHeaders: traceContextHeaders() };
-      if (meta.correlationId) opts.correlationId = meta.correlationId;
-      return { seq: await this.#o.mailbox.publish(tenant, service, message, opts) };
+      const probe = this.#admission.enter(entry, message, 'cast');
+      let published = false;
+      try {
+        // The trace headers let the actor's handling of this cast, later and maybe elsewhere, join this trace.
+        const opts: { correlationId?: string; traceHeaders: Record<string, string> } = { traceHeaders: traceContextHeaders() };
+        if (meta.correlationId) opts.correlationId = meta.correlationId;
+        const seq = await this.#o.mailbox.publish(tenant, service, message, opts);
+        published = true;
+        return { seq };
+      } finally {
+        this.#admission.leave(entry, 'cast', probe, published);
+      }
     });
   }
 
@@ -375,6 +463,51 @@ export class Kernel {
   }
 
   /** Service discovery (register, deregister, discover). @throws `unavailable` when the node has no registry bucket */
+  /** The secret verbs (agents) and `ctx.secret` (services). */
+  get secrets(): SecretVerbs {
+    return this.#secrets;
+  }
+
+  /** The operator's tenant verbs. */
+  get tenantAdmin(): TenantAdmin {
+    return this.#tenantAdmin;
+  }
+
+  /** `ctx.secret(name)` of a service. */
+  secretFromService(entry: ServiceEntry, cap: Capability | null, name: string): Promise<string> {
+    return this.#secrets.fromService(entry.tenant, entry.service, cap, name);
+  }
+
+  async #killAll(tenant: TenantId, meta: RequestMeta): Promise<number> {
+    const ids = [...this.#services.values()].filter((e) => e.tenant === tenant).map((e) => e.service);
+    let n = 0;
+    for (const service of ids) {
+      try {
+        await this.kill(tenant, { service, force: false, timeoutMs: undefined }, meta);
+        n++;
+      } catch (err) {
+        if (!(err instanceof SoloError && err.code === 'not_found')) throw err;
+      }
+    }
+    return n;
+  }
+
+  /** Appends a `security_alert` (repeated denials from one token or tenant), without waiting. */
+  recordSecurityAlert(alert: Record<string, unknown>): void {
+    const tenant = typeof alert['tenant'] === 'string' ? alert['tenant'] : null;
+    void this.#journal.appendQuietly({ type: 'security_alert', tenant, service_id: null, data: alert }, {});
+  }
+
+  /** What `tenant`'s services hold against its limits. */
+  tenantUsage(tenant: TenantId): TenantUsage {
+    return this.#quota.usage(tenant);
+  }
+
+  /** Tokens, tenants, authorization and rate limits: the check every door and `ctx` make. */
+  get security(): NodeSecurity {
+    return this.#security;
+  }
+
   get discovery(): ServiceRegistry {
     if (!this.#discovery) throw new SoloError('unavailable', 'Service discovery is not enabled on this node: it was started without the registry bucket.');
     return this.#discovery;
@@ -405,6 +538,7 @@ export class Kernel {
 
   /** `ctx.setTimer` of a service: volatile timers live in the actor cell, durable ones in the kernel. */
   setTimerFromService(entry: ServiceEntry, ms: number, message: Json, opts: { durable: boolean }): string {
+    this.#admission.checkTimer(entry);
     if (!opts.durable) return entry.actor.setTimer(ms, message);
     return this.#durable.setTimer(entry, ms, message, () => this.#services.get(entry.key) === entry);
   }
@@ -429,6 +563,7 @@ export class Kernel {
     this.#state = 'stopping';
     await this.#dispatch.stop();
     this.#heap.stop();
+    this.#admission.stop();
     this.#tree.stop();
     this.#code.stop();
     this.#durable.stop();

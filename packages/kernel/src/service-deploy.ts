@@ -11,6 +11,7 @@ import type { ExitSignals } from './links/exit-signals.ts';
 import { resolveServiceLimits } from './resolve-limits.ts';
 import type { ServiceEntry } from './service-entry.ts';
 import { DEFAULT_SERVICE_LOG_LEVEL, LOG_LEVEL_OPTION } from './service-log-level.ts';
+import { CAPABILITY_OPTION, serviceCapability } from './security/service-capability.ts';
 import type { ServiceRuntime } from './service-runtime.ts';
 import { recordKey, type ServiceRecord } from './state/kernel-state.ts';
 import { checkServiceSupervision, childSpecOf, maxCastAttemptsOf } from './supervision/supervision-options.ts';
@@ -28,6 +29,8 @@ export interface ServiceDeployerDeps {
   /** The kernel's service entries by key; a deploy adds its entry at the commit point. */
   services: Map<string, ServiceEntry>;
   hostFor: (e: ServiceEntry) => ActorHost;
+  /** Holds room for one more service of `memoryMb` in the tenant's limits until released. @throws `limit_exceeded` */
+  reserveQuota: (tenant: TenantId, memoryMb: number) => () => void;
 }
 
 /** Carries out deploys for the kernel. */
@@ -49,8 +52,10 @@ export class ServiceDeployer {
       );
     }
     let incarnation: SandboxedActor | null = null;
+    let releaseQuota: (() => void) | null = null;
     try {
       const limits = resolveServiceLimits(input.limits);
+      releaseQuota = this.#d.reserveQuota(tenant, limits.memory_mb);
       const supervision = checkServiceSupervision(input.restart, input.supervision);
       const compiled = await withSpan(SPAN_NAMES.deployCompile, {}, () => compileService(input.source, { filename: input.filename }));
       const actor = this.#d.runtime.newActor(key, tenant, input.service, maxCastAttemptsOf(supervision));
@@ -68,6 +73,9 @@ export class ServiceDeployer {
         lastHeapBytes: 0,
         appliedSeq: 0,
         logLevel: input.logLevel ?? DEFAULT_SERVICE_LOG_LEVEL,
+        draftCapability: input.capability
+          ? serviceCapability(tenant, input.service, { [CAPABILITY_OPTION]: { permissions: input.capability.permissions, services: input.capability.services } })
+          : null,
       };
       // Spawning and running init before the commit point is what lets a module without handlers, or an
       // init that throws, be refused without a trace in the kernel state.
@@ -94,7 +102,11 @@ export class ServiceDeployer {
               source_bytes: compiled.sourceBytes,
               restart: input.restart,
               durable: input.durable,
-              options: { [LOG_LEVEL_OPTION]: input.logLevel ?? DEFAULT_SERVICE_LOG_LEVEL, ...supervision },
+              options: {
+                [LOG_LEVEL_OPTION]: input.logLevel ?? DEFAULT_SERVICE_LOG_LEVEL,
+                ...supervision,
+                ...(input.capability ? { [CAPABILITY_OPTION]: { permissions: input.capability.permissions, services: input.capability.services } } : {}),
+              },
             },
           },
           meta,
@@ -103,6 +115,8 @@ export class ServiceDeployer {
       const record = this.#d.journal.state.services[recordKey(tenant, input.service)];
       if (!record) throw new SoloError('internal', 'The deploy event did not produce a service record.');
       draft.record = record;
+      releaseQuota(); // the state counts the service from here on
+      releaseQuota = null;
       this.#d.services.set(key, draft);
       this.#d.runtime.prepare(key, incarnation);
       incarnation = null;
@@ -118,6 +132,7 @@ export class ServiceDeployer {
         event_seq: seq,
       };
     } catch (err) {
+      releaseQuota?.();
       incarnation?.dispose();
       if (!this.#d.services.has(key)) this.#d.signals.forget(key); // links its init made die with it
       if (isSoloError(err)) {

@@ -1,7 +1,9 @@
 // The kernel's runtime view of one deployed service: its durable record (from the kernel state), its actor
 // cell and what status reports about it.
+import type { Capability } from '@solo/protocol';
 import type { Actor } from '@solo/actor-core';
-import type { CrashInfo, ServiceId, ServiceLogLevel, ServiceStatus, ServiceStatusName, TenantId } from '@solo/protocol';
+import type { CircuitStatus, CrashInfo, ServiceId, ServiceLogLevel, ServiceStatus, ServiceStatusName, ServiceUsage, TenantId } from '@solo/protocol';
+import type { ServiceAdmission } from './admission/service-admission.ts';
 import type { ServiceRecord } from './state/kernel-state.ts';
 
 /** One deployed service as the kernel holds it in memory. */
@@ -24,6 +26,10 @@ export interface ServiceEntry {
   appliedSeq: number;
   /** Lowest `ctx.log` level kept, while a deploy runs init before its record exists. @default the record's `options.log_level` */
   logLevel?: ServiceLogLevel;
+  /** Circuit breaker, casts in transit and violation rate limit; created on first use (`admissionOf`). */
+  admission?: ServiceAdmission;
+  /** What `ctx` may do while a deploy runs init before its record exists. @default the record's `options.capability` */
+  draftCapability?: Capability | null;
 }
 
 /** The map key of a service. */
@@ -37,13 +43,18 @@ export function serviceKey(tenant: TenantId, service: ServiceId): string {
  * isolate, which a list of a thousand services must not pay on every page (the kernel refreshes in the
  * background).
  */
-export function toServiceStatus(e: ServiceEntry, nowMs: number, supervisorState: string | null = null, opts: { freshHeap?: boolean } = {}): ServiceStatus {
+export function toServiceStatus(
+  e: ServiceEntry,
+  nowMs: number,
+  supervisorState: string | null = null,
+  opts: { freshHeap?: boolean; admission?: (heapBytes: number) => { usage: ServiceUsage; circuit: CircuitStatus } } = {},
+): ServiceStatus {
   const inc = e.actor.incarnation;
   const alive = inc !== null && !inc.disposed;
   const heap = !alive ? 0 : opts.freshHeap === false && e.lastHeapBytes > 0 ? e.lastHeapBytes : inc.heapBytes();
   if (alive) e.lastHeapBytes = heap;
   const r = e.record;
-  return {
+  const status: ServiceStatus = {
     service_id: e.service,
     tenant: e.tenant,
     status: e.status,
@@ -64,4 +75,6 @@ export function toServiceStatus(e: ServiceEntry, nowMs: number, supervisorState:
     restart: r.restart,
     durable: r.durable,
   };
+  if (opts.admission) Object.assign(status, opts.admission(heap));
+  return status;
 }

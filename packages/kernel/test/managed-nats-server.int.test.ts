@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'nats';
-import { startManagedNatsServer } from '@solo/kernel';
+import { NatsAuthority, natsAuthOptions, startManagedNatsServer } from '@solo/kernel';
 import { createTempDir, waitFor } from '@solo/testkit';
 
 const alive = (pid: number): boolean => {
@@ -20,10 +20,11 @@ describe('startManagedNatsServer', () => {
   it('starts JetStream on a free loopback port with its store and log under the dir, and stops', async () => {
     const d = createTempDir();
     try {
-      const srv = await startManagedNatsServer({ dir: d.path });
+      const auth = NatsAuthority.open(d.path);
+      const srv = await startManagedNatsServer({ dir: d.path, auth });
       assert.match(srv.url, /^nats:\/\/127\.0\.0\.1:\d+$/);
       assert.notEqual(srv.url, 'nats://127.0.0.1:4222');
-      const nc = await connect({ servers: srv.url });
+      const nc = await connect({ servers: srv.url, ...natsAuthOptions(auth.kernel) });
       await (await nc.jetstreamManager()).getAccountInfo();
       await nc.close();
       assert.ok(existsSync(join(d.path, 'js')));
@@ -39,8 +40,9 @@ describe('startManagedNatsServer', () => {
     const d = createTempDir();
     // A parent node process that starts the server, prints its pid, and waits.
     const script = `
-      import { startManagedNatsServer } from '@solo/kernel';
-      const s = await startManagedNatsServer({ dir: ${JSON.stringify(d.path)} });
+      import { NatsAuthority, startManagedNatsServer } from '@solo/kernel';
+      const dir = ${JSON.stringify(d.path)};
+      const s = await startManagedNatsServer({ dir, auth: NatsAuthority.open(dir) });
       console.log(String(s.pid));
       setInterval(() => {}, 1000);
     `;

@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   rejected_code: { meaning: 'The service code compiles but breaks the service contract or a code rule.', retryable: false },
   limit_exceeded: { meaning: 'A size, count or resource limit was exceeded.', retryable: false },
   rate_limited: { meaning: 'Too many requests; retry after the hinted delay.', retryable: true, reservedFor: '#5' },
-  overloaded: { meaning: 'The node is shedding load; retry after the hinted delay.', retryable: true, reservedFor: '#6' },
+  overloaded: { meaning: 'The node is shedding load; retry after the hinted delay.', retryable: true },
   timeout: { meaning: 'The operation did not finish within its deadline.', retryable: true },
   service_crashed: { meaning: 'The service crashed while handling the request (throw, CPU or memory limit).', retryable: true },
   unavailable: { meaning: 'The node or service cannot take the request right now (starting, stopping, recovering).', retryable: true },

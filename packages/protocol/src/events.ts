@@ -26,6 +26,21 @@ export const EVENT_TYPES = [
   'checkpoint_rejected',
   'inconsistency_fixed',
   'timer_fired',
+  'tenant_created',
+  'tenant_limits_set',
+  'tenant_deleted',
+  'capability_granted',
+  'capability_revoked',
+  'capability_denied',
+  'secret_stored',
+  'secret_deleted',
+  'secret_accessed',
+  'secret_access_denied',
+  'master_key_rotated',
+  'security_alert',
+  'resource_violation',
+  'circuit_opened',
+  'circuit_closed',
 ] as const;
 /** One event type. */
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -8,10 +8,12 @@ export {
   mailboxStream,
   logsStream,
   deadLetterStream,
+  auditStream,
   eventsStreamSubjects,
   mailboxStreamSubjects,
   logsStreamSubjects,
   deadLetterStreamSubjects,
+  auditStreamSubjects,
   mailboxConsumerName,
   tenantApiSubject,
   tenantApiWildcard,
@@ -27,6 +29,8 @@ export {
   eventFilter,
   logSubject,
   logFilter,
+  auditSubject,
+  auditFilter,
   parseTenantApiSubject,
   parseAdminApiSubject,
   parseServiceSubject,
@@ -43,11 +47,15 @@ export { EVENT_TYPES, isEventType } from './events.ts';
 export type { EventType, EventInput, SoloEvent } from './events.ts';
 export { SERVICE_HANDLERS } from './service-contract.ts';
 export type { Json, CallOptions, ServiceContext, CallResult, ServiceDefinition, DownReason, DownMessage, ExitMessage } from './service-contract.ts';
-export { API_VERBS, isApiVerb, MAX_SOURCE_BYTES, SERVICE_LIMITS, SERVICE_STATUSES, SERVICE_LOG_LEVELS, NODE_LOG_LEVELS } from './wire.ts';
+export { API_VERBS, isApiVerb, MAX_SOURCE_BYTES, SERVICE_LIMITS, SERVICE_STATUSES, SERVICE_LOG_LEVELS, NODE_LOG_LEVELS, CIRCUIT_STATES } from './wire.ts';
 export type {
   ApiVerb,
   ServiceLimits,
   ResolvedServiceLimits,
+  SandboxLimits,
+  ServiceUsage,
+  CircuitState,
+  CircuitStatus,
   ServiceStatusName,
   ServiceLogLevel,
   NodeLogLevel,
@@ -116,3 +124,65 @@ export type {
   VersionInfo,
   HistoryReply,
 } from './hot-swap-wire.ts';
+/**
+ * Capability tokens: `signToken` (node), `parseToken` + `tokenSignatureValid` + `capabilityOf` (verify),
+ * `attenuateToken` (any holder narrows a token without the node), and the permission of every verb.
+ */
+export {
+  PERMISSIONS,
+  TENANT_PERMISSIONS,
+  OPERATOR_TENANT,
+  TOKEN_PREFIX,
+  MAX_TOKEN_LENGTH,
+  MAX_TOKEN_CAVEATS,
+  MAX_SERVICE_PATTERNS,
+  VERB_PERMISSIONS,
+  isPermission,
+  newTokenId,
+  checkRateLimit,
+  checkPermissions,
+  checkServicePatterns,
+  matchesServicePattern,
+  servicePatternsNarrow,
+  signToken,
+  parseToken,
+  tokenSignatureValid,
+  capabilityOf,
+  attenuateToken,
+} from './capability.ts';
+export type { Permission, TokenRateLimit, TokenClaims, TokenCaveat, TokenNarrowing, ParsedToken, Capability } from './capability.ts';
+export { TENANT_LIMITS, ADMIN_VERBS, ADMIN_TOKEN_FILE, OPERATOR_CREDENTIALS_FILE } from './security-wire.ts';
+export type {
+  TenantLimits,
+  ResolvedTenantLimits,
+  NatsCredentialsWire,
+  SoloCredentials,
+  TenantInfo,
+  TenantCreateRequest,
+  TenantCreateReply,
+  TenantRef,
+  TenantSetLimitsRequest,
+  TenantListReply,
+  TenantDeleteReply,
+  TokenInfo,
+  TokenGrantRequest,
+  TokenGrantReply,
+  TokenRevokeRequest,
+  TokenRevokeReply,
+  TokenListReply,
+  SecretInfo,
+  SecretSetRequest,
+  SecretSetReply,
+  SecretRef,
+  SecretListReply,
+  SecretExistsReply,
+  SecretDeleteReply,
+  MasterKeyRotateReply,
+  AuditRecord,
+  AuditExportRequest,
+  AuditExportReply,
+  AdminVerb,
+} from './security-wire.ts';
+/** Static analysis of service code: stable rule ids, findings, and the `validate` verb's request and reply. */
+export { ANALYSIS_RULES, ANALYSIS_SEVERITIES } from './analysis-wire.ts';
+export type { AnalysisRule, AnalysisSeverity, AnalysisFinding, ValidateRequest, ValidateReply } from './analysis-wire.ts';

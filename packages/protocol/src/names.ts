@@ -27,6 +27,10 @@ export function logsStream(): StreamName {
 export function deadLetterStream(): StreamName {
   return 'SOLO_DLQ' as StreamName;
 }
+/** The age- and size-limited stream holding the audit trail, one record per API request (`solo.audit.>`). */
+export function auditStream(): StreamName {
+  return 'SOLO_AUDIT' as StreamName;
+}
 
 /** The subject filter that {@link eventsStream} captures. */
 export function eventsStreamSubjects(): Subject {
@@ -43,6 +47,10 @@ export function logsStreamSubjects(): Subject {
 /** The subject filter that {@link deadLetterStream} captures. */
 export function deadLetterStreamSubjects(): Subject {
   return subject('solo.dlq.>');
+}
+/** The subject filter that {@link auditStream} captures. */
+export function auditStreamSubjects(): Subject {
+  return subject('solo.audit.>');
 }
 
 /** Durable name of the consumer through which one node reads the mailboxes it owns. */
@@ -110,6 +118,18 @@ export function logFilter(filter: { tenant?: TenantId; service?: ServiceId }): S
   return subject(`solo.log.${filter.tenant ?? '*'}.${filter.service ?? '*'}`);
 }
 
+/**
+ * An audit record's subject: `solo.audit.<tenant>`, or `solo.audit._` for a record without a (valid) tenant such as
+ * an operator verb. `_` cannot collide with a tenant: ids start with a letter or digit.
+ */
+export function auditSubject(tenant: TenantId | null): Subject {
+  return subject(`solo.audit.${tenant ?? '_'}`);
+}
+/** A filter over the audit stream: one tenant's records, `null` for those without a tenant, omitted for all. */
+export function auditFilter(tenant?: TenantId | null): Subject {
+  return tenant === undefined ? subject('solo.audit.>') : auditSubject(tenant);
+}
+
 /** Splits `solo.t.<tenant>.api.<verb>`; null when the subject has another shape. Ids are not validated here. */
 export function parseTenantApiSubject(s: string): { tenant: string; verb: string } | null {
   const p = s.split('.');
@@ -171,6 +191,8 @@ export const LMDB_DBS = {
   meta: 'meta',
   /** `<tenant>/<service>/<timer id>` → a durable timer (due time and message). */
   timers: 'timers',
+  /** `k/<tenant>` → the tenant's wrapped data key; `s/<tenant>/<name>` → one encrypted secret (issue #5). */
+  vault: 'vault',
 } as const;
 /** The name of one LMDB sub-database. */
 export type LmdbDbName = (typeof LMDB_DBS)[keyof typeof LMDB_DBS];

@@ -26,6 +26,11 @@ export interface ServiceContext {
   /** Fire-and-forget message to another service's durable mailbox. */
   cast(target: string, message: Json): Promise<void>;
   /**
+   * Reads one of the tenant's secrets. Needs `secrets:read` in the capability the service was deployed with;
+   * rejects with an Error whose `code` is `forbidden` or `not_found` otherwise. Never log the value.
+   */
+  secret(name: string): Promise<string>;
+  /**
    * Delivers `message` to this actor's `handleInfo` after `ms`; returns a timer id. Volatile timers (the default)
    * die with the actor. A `durable` timer (a reminder) survives crashes and restarts of the node and fires exactly
    * once, late if the node was down; its handleInfo message is `{ timer_id, due_at, fired_at, message }`.

@@ -28,6 +28,14 @@ export const API_VERBS = [
   'deregister',
   'discover',
   'services',
+  'validate',
+  'token_grant',
+  'token_revoke',
+  'token_list',
+  'secret_set',
+  'secret_list',
+  'secret_exists',
+  'secret_delete',
 ] as const;
 /** One tenant API verb. */
 export type ApiVerb = (typeof API_VERBS)[number];
@@ -40,7 +48,12 @@ export function isApiVerb(value: unknown): value is ApiVerb {
 /** Largest service source accepted by deploy (1 MiB). */
 export const MAX_SOURCE_BYTES = 1024 * 1024;
 
-/** Resource limits of one actor; every field optional on the wire, resolved with the defaults below. */
+/**
+ * Resource limits of one actor; every field optional on the wire, resolved with the defaults below. The
+ * sandbox enforces `memory_mb`, `cpu_ms` and `wall_ms` (crossing one crashes the incarnation); the kernel
+ * enforces the others on its call, cast and `ctx.setTimer` paths (crossing one refuses that request with
+ * `limit_exceeded` and never crashes the service). The `circuit_*` fields tune the service's circuit breaker.
+ */
 export interface ServiceLimits {
   /** Isolate heap limit in MiB. @default 32 */
   memory_mb?: number;
@@ -48,16 +61,50 @@ export interface ServiceLimits {
   cpu_ms?: number;
   /** Wall-clock time one handler invocation may take, awaits included, in ms. @default 5000 */
   wall_ms?: number;
+  /**
+   * Messages waiting for the actor: calls and casts queued in memory plus casts accepted by this node and not
+   * yet delivered to it. A call or cast beyond it gets `limit_exceeded` at once and is not queued. The default
+   * keeps one service far below the node's mailbox consumer window (10000 unacked casts for all services), so a
+   * slow service cannot hold back every other service's casts. @default 1000
+   */
+  mailbox_len?: number;
+  /** Size of one incoming call or cast message, as serialized JSON in UTF-8 bytes. @default 1048576 (1 MiB) */
+  max_message_bytes?: number;
+  /**
+   * Size of one call reply, as serialized JSON in UTF-8 bytes. A bigger reply is dropped and the caller gets
+   * `limit_exceeded`; the service is not crashed and keeps the state its handler returned. @default 1048576
+   */
+  max_reply_bytes?: number;
+  /** Pending timers (volatile and durable) of one actor; `ctx.setTimer` beyond it throws `limit_exceeded`. @default 1000 */
+  max_timers?: number;
+  /** Crashes within `circuit_window_ms` that open the service's circuit breaker; 0 turns the breaker off. @default 5 */
+  circuit_crashes?: number;
+  /** The window in which `circuit_crashes` crashes open the breaker, in ms. @default 10000 */
+  circuit_window_ms?: number;
+  /**
+   * How long an open breaker refuses calls and casts before it lets one probe through, in ms; doubled after each
+   * failed probe, up to 60 s (or this value when it is larger). @default 1000
+   */
+  circuit_cooldown_ms?: number;
 }
 /** {@link ServiceLimits} with every default applied. */
 export type ResolvedServiceLimits = Required<ServiceLimits>;
+/** The limits a sandbox enforces on one incarnation (the rest are the kernel's). */
+export type SandboxLimits = Pick<ResolvedServiceLimits, 'memory_mb' | 'cpu_ms' | 'wall_ms'>;
 
 /** Defaults and bounds of {@link ServiceLimits}. */
 export const SERVICE_LIMITS = {
   memory_mb: { default: 32, min: 8, max: 1024 },
   cpu_ms: { default: 1000, min: 1, max: 60_000 },
   wall_ms: { default: 5000, min: 1, max: 300_000 },
-} as const;
+  mailbox_len: { default: 1000, min: 1, max: 100_000 },
+  max_message_bytes: { default: 1024 * 1024, min: 16, max: 8 * 1024 * 1024 },
+  max_reply_bytes: { default: 1024 * 1024, min: 16, max: 8 * 1024 * 1024 },
+  max_timers: { default: 1000, min: 1, max: 100_000 },
+  circuit_crashes: { default: 5, min: 0, max: 1000 },
+  circuit_window_ms: { default: 10_000, min: 100, max: 3_600_000 },
+  circuit_cooldown_ms: { default: 1000, min: 10, max: 600_000 },
+} as const satisfies Record<keyof ServiceLimits, { default: number; min: number; max: number }>;
 
 /** Lifecycle status of a service, as shown by `status` and `list`. */
 export const SERVICE_STATUSES = ['starting', 'running', 'crashed', 'restarting', 'stopping', 'stopped', 'failed'] as const;
@@ -154,6 +201,48 @@ export interface ServiceStatus {
   restart: RestartType;
   /** Whether the actor's state is snapshotted and survives crashes and restarts of the node. */
   durable: boolean;
+  /** What the service uses of its limits right now. Set by `status` (not by `list`). */
+  usage?: ServiceUsage;
+  /** The service's circuit breaker. Set by `status` (not by `list`). */
+  circuit?: CircuitStatus;
+}
+
+/** What a service uses of its {@link ServiceLimits}, as `status` shows it. */
+export interface ServiceUsage {
+  /** Isolate heap in use (as `heap_bytes`), and `memory_mb` in bytes. */
+  memory_bytes: number;
+  memory_limit_bytes: number;
+  /** Messages waiting for the actor (as `mailbox_len` counts them), and `mailbox_len`. */
+  mailbox_len: number;
+  mailbox_limit: number;
+  /** Pending timers, volatile and durable, and `max_timers`. */
+  timers: number;
+  timers_limit: number;
+  /** Wall time of the last handler that completed, in ms (null before the first), beside `wall_ms` and `cpu_ms`. */
+  last_handler_ms: number | null;
+  wall_limit_ms: number;
+  cpu_limit_ms: number;
+  /** Calls and casts of the service's tenant admitted on this node and not finished (what load shedding weighs). */
+  tenant_in_flight: number;
+}
+
+/** States of a service's circuit breaker. */
+export const CIRCUIT_STATES = ['closed', 'open', 'half_open'] as const;
+/** One circuit breaker state. */
+export type CircuitState = (typeof CIRCUIT_STATES)[number];
+
+/** A service's circuit breaker, as `status` shows it. */
+export interface CircuitStatus {
+  /** `open`: calls and casts fail fast with `unavailable`; `half_open`: one probe is let through. */
+  state: CircuitState;
+  /** Crashes counted in the current window. */
+  crashes: number;
+  /** When the breaker last opened, or null while it has never opened since it last closed. */
+  opened_at: string | null;
+  /** How long until an open breaker lets a probe through, or null when closed. */
+  retry_after_ms: number | null;
+  /** The cool-down the breaker waits (or will wait) while open, in ms. */
+  cooldown_ms: number;
 }
 
 export interface ListRequest {

@@ -1,65 +1,50 @@
 // Options of connectSolo, validated once before any connection is opened.
 import { SoloError, parseTenantId } from '@solo/protocol';
 import type { TenantId } from '@solo/protocol';
+import { loadCredentialsOption, resolveConnectionOptions } from './connection-options.ts';
+import type { ConnectionOptions, CredentialsFileReader, ResolvedConnectionOptions } from './connection-options.ts';
 
-/** Options of `connectSolo`. */
-export interface SoloClientOptions {
-  /** URL of the NATS server (or cluster member) the Solo node listens on, e.g. `nats://127.0.0.1:4222`. */
-  natsUrl: string;
-  /** The tenant every request acts for. */
-  tenant: string;
-  /** Capability token sent with every request (header `Solo-Token`). @default none */
-  token?: string;
-  /** Deadline of each control-plane request and of the initial connection, in ms. @default 10000 */
-  requestTimeoutMs?: number;
-  /** Connection name shown by NATS monitoring. @default 'solo-sdk' */
-  name?: string;
+/** Options of `connectSolo`: how to connect (see {@link ConnectionOptions}) and the tenant to act for. */
+export interface SoloClientOptions extends ConnectionOptions {
+  /**
+   * The tenant every request acts for.
+   * @default the tenant the credentials name; required with the operator's credentials (tenant null) or none
+   */
+  tenant?: string;
 }
 
 /** {@link SoloClientOptions} with every default applied and every id validated. */
-export interface ResolvedSoloClientOptions {
-  natsUrl: string;
+export interface ResolvedSoloClientOptions extends ResolvedConnectionOptions {
   tenant: TenantId;
-  token: string | undefined;
-  requestTimeoutMs: number;
-  name: string;
 }
 
-/** Default of {@link SoloClientOptions.requestTimeoutMs}. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-
-/** Validates the options of `connectSolo`. @throws `invalid_request` naming the offending option. */
-export function resolveClientOptions(opts: SoloClientOptions): ResolvedSoloClientOptions {
-  if (typeof opts.natsUrl !== 'string' || opts.natsUrl.trim() === '') {
+/**
+ * Validates the options of `connectSolo`, filling them from `opts.credentials`. A credentials path is read
+ * with `readCredentials` (connectSolo passes the SDK's `readCredentialsFile`).
+ * @throws `invalid_request` naming the offending option: e.g. no tenant with the operator's credentials, or a
+ * tenant other than the one the credentials were issued for
+ */
+export function resolveClientOptions(opts: SoloClientOptions, readCredentials?: CredentialsFileReader): ResolvedSoloClientOptions {
+  const creds = loadCredentialsOption(opts.credentials, readCredentials);
+  const conn = resolveConnectionOptions(opts, creds);
+  const credTenant = creds?.tenant ?? null;
+  if (opts.tenant !== undefined && credTenant !== null && opts.tenant !== credTenant) {
+    // The credentials' token and NATS user reach only their own tenant: every request would be refused.
     throw new SoloError(
       'invalid_request',
-      'Option natsUrl is empty. Pass the NATS URL of a running Solo node, e.g. nats://127.0.0.1:4222 (see `solo up`).',
-      {
-        details: { field: 'natsUrl' },
-      },
+      `Option tenant '${opts.tenant}' differs from the tenant '${credTenant}' the credentials were issued for. Omit tenant, or use credentials of '${opts.tenant}'.`,
+      { details: { field: 'tenant' } },
     );
   }
-  const tenant = parseTenantId(opts.tenant);
-  const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  checkTimeout(requestTimeoutMs, 'requestTimeoutMs');
-  if (opts.token !== undefined && (typeof opts.token !== 'string' || opts.token === '')) {
-    throw new SoloError('invalid_request', 'Option token is empty. Pass a token issued by Solo, or omit the option.', {
-      details: { field: 'token' },
-    });
-  }
-  return { natsUrl: opts.natsUrl.trim(), tenant, token: opts.token, requestTimeoutMs, name: opts.name ?? 'solo-sdk' };
-}
-
-/** Checks a caller-supplied deadline. @throws `invalid_request` unless it is a positive integer of ms. */
-export function checkTimeout(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+  const tenant = opts.tenant ?? credTenant;
+  if (tenant === null) {
     throw new SoloError(
       'invalid_request',
-      `Option ${field} must be a positive integer number of milliseconds, got ${JSON.stringify(value) ?? String(value)}.`,
-      {
-        details: { field },
-      },
+      creds === undefined
+        ? 'Option tenant is missing. Pass the tenant to act for (e.g. tenant: "acme"), or credentials that name one.'
+        : "Option tenant is missing, and these are the operator's credentials (tenant null), which act for any tenant. Pass the tenant to act for.",
+      { details: { field: 'tenant' } },
     );
   }
-  return value;
+  return { ...conn, tenant: parseTenantId(tenant) };
 }

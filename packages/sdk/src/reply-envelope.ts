@@ -1,5 +1,6 @@
 // Decodes the reply envelope every door sends: `{ ok: true, ...reply }` or `{ ok: false, error }`.
 import { SoloError, fromWireError, isSoloError } from '@solo/protocol';
+import type { AnalysisFinding } from '@solo/protocol';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -31,6 +32,18 @@ export function unwrapReply<T>(text: string): T {
   if (body['ok'] === false) throw fromWireError(body['error']);
   const { ok: _ok, ...reply } = body;
   return reply as T;
+}
+
+/**
+ * Decodes the reply of `validate` (`{ ok: true, valid, findings }`), checking that it carries its findings.
+ * @throws as {@link unwrapReply}; `internal` when the findings are missing
+ */
+export function unwrapValidateReply(text: string): { findings: AnalysisFinding[] } {
+  const reply = unwrapReply<{ findings?: unknown }>(text);
+  if (!Array.isArray(reply.findings)) {
+    throw new SoloError('internal', 'The node sent a validate reply without a findings list. Check that the node runs a compatible Solo version.');
+  }
+  return { findings: reply.findings as AnalysisFinding[] };
 }
 
 /** Copies a Solo error with `correlation_id` added to its details, unless it already has one; other values pass. */

@@ -1,7 +1,7 @@
 // Client-side validation of requests, run before anything is sent so a bad id never reaches the wire.
 import { MAX_SOURCE_BYTES, SoloError, parseServiceId } from '@solo/protocol';
-import type { DeployRequest, EventsRequest, FollowRequest, KillRequest, LogsRequest, ServiceId } from '@solo/protocol';
-import { checkTimeout } from './client-options.ts';
+import type { DeployRequest, EventsRequest, FollowRequest, KillRequest, LogsRequest, ServiceId, ValidateRequest } from '@solo/protocol';
+import { checkTimeout } from './connection-options.ts';
 
 /** Validates a deploy request. @throws `invalid_request` (bad id, missing source), `limit_exceeded` (source too big). */
 export function checkDeployRequest(req: DeployRequest): DeployRequest {
@@ -48,4 +48,28 @@ export function checkServiceFilter<R extends EventsRequest | LogsRequest | Omit<
 /** Validates the target of call, cast and status. @throws `invalid_request` for a bad id. */
 export function checkServiceId(value: string): ServiceId {
   return parseServiceId(value);
+}
+
+/**
+ * Validates the body of `validate`: a source within the deploy size limit, and an optional file name.
+ * @throws `invalid_request` (no source, bad file name), `limit_exceeded` (source too big)
+ */
+export function checkValidateRequest(source: string, filename?: string): ValidateRequest {
+  if (typeof source !== 'string') {
+    throw new SoloError('invalid_request', 'validate needs the module text as `source` (a string).', { details: { field: 'source' } });
+  }
+  const bytes = new TextEncoder().encode(source).byteLength;
+  if (bytes > MAX_SOURCE_BYTES) {
+    throw new SoloError('limit_exceeded', `The source is ${bytes} bytes; the limit is ${MAX_SOURCE_BYTES}. Split the module or remove bundled data.`, {
+      details: { field: 'source', bytes, limit: MAX_SOURCE_BYTES },
+    });
+  }
+  const req: ValidateRequest = { source };
+  if (filename !== undefined) {
+    if (typeof filename !== 'string' || filename.trim() === '' || filename.length > 255) {
+      throw new SoloError('invalid_request', 'filename must be a non-empty string of at most 255 characters, e.g. counter.ts.', { details: { field: 'filename' } });
+    }
+    req.filename = filename;
+  }
+  return req;
 }

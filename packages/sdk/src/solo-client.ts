@@ -35,6 +35,12 @@ import type {
   DiscoverRequest,
   DiscoverReply,
   ServicesRequest,
+  SecretInfo,
+  TokenGrantReply,
+  TokenGrantRequest,
+  TokenInfo,
+  TokenRevokeReply,
+  ValidateReply,
 } from '@solo/protocol';
 
 /** What to tail: every field of {@link FollowRequest} except the inbox, which the client creates. */
@@ -116,6 +122,38 @@ export interface SoloClient {
   discover(req?: DiscoverRequest): Promise<DiscoverReply>;
   /** Every registration this tenant may see, one page at a time. */
   services(req?: ServicesRequest): Promise<DiscoverReply>;
+  /**
+   * Checks a service module with the node's static analysis, without deploying it. `ok` is false when any
+   * finding is an `error` (deploy would refuse the module with `rejected_code`).
+   * @throws `invalid_request` (no source), `limit_exceeded` (source over 1 MiB)
+   */
+  validate(source: string, filename?: string): Promise<ValidateReply>;
+  /**
+   * Grants a new token, never wider than this client's own (permissions, services, expiry, rate). The token
+   * text is in the reply only: the node keeps its info, never the text.
+   * @default req.ttl_s 86400 (one day), req.persistent true, req.services the granter's
+   * @throws `invalid_request` (unknown permission, bad pattern or ttl), `forbidden` (wider than the granter, or no `tokens:grant`)
+   */
+  grantToken(req: TokenGrantRequest): Promise<TokenGrantReply>;
+  /**
+   * Revokes a token of this tenant by id; every token narrowed from it stops working too.
+   * @throws `invalid_request` (malformed id), `not_found`, `forbidden`
+   */
+  revokeToken(tokenId: string): Promise<TokenRevokeReply>;
+  /** The tenant's tokens (ids, permissions, expiry; never their text). @throws `forbidden` without `tokens:grant` */
+  listTokens(): Promise<TokenInfo[]>;
+  /**
+   * Stores a secret (encrypted on the node); a service reads it with `ctx.secret(name)`. Replaces an existing
+   * value. The value is never echoed, logged or put in an error.
+   * @throws `invalid_request` (bad name), `limit_exceeded` (value over 64 KiB, or too many secrets), `forbidden`
+   */
+  setSecret(name: string, value: string): Promise<SecretInfo>;
+  /** The tenant's secrets: names, sizes and versions, never values. @throws `forbidden` without `secrets:read` */
+  listSecrets(): Promise<SecretInfo[]>;
+  /** Whether the tenant has a secret of that name. @throws `invalid_request`, `forbidden` */
+  secretExists(name: string): Promise<boolean>;
+  /** Deletes a secret; resolves false when there was none. @throws `invalid_request`, `forbidden` */
+  deleteSecret(name: string): Promise<boolean>;
   /** Stops every open follow and closes the NATS connection. Idempotent. */
   close(): Promise<void>;
 }

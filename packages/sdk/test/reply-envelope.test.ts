@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SoloError } from '@solo/protocol';
-import { unwrapReply, withCorrelationId } from '../src/reply-envelope.ts';
+import { unwrapReply, unwrapValidateReply, withCorrelationId } from '../src/reply-envelope.ts';
 
 describe('unwrapReply', () => {
   it('returns the reply body without its ok flag', () => {
@@ -47,5 +47,26 @@ describe('withCorrelationId', () => {
   it('keeps a correlation id the node already sent', () => {
     const err = withCorrelationId(new SoloError('not_found', 'gone', { details: { correlation_id: 'node' } }), 'c-1');
     assert.equal((err as SoloError).details?.['correlation_id'], 'node');
+  });
+});
+
+describe('unwrapValidateReply', () => {
+  const finding = { rule: 'no-eval', severity: 'error', message: 'eval', line: 1, column: 1, hint: 'remove it' };
+
+  it('reads a verdict spread over the envelope ({ok:false, findings}) as findings, not an error', () => {
+    assert.deepEqual(unwrapValidateReply(JSON.stringify({ ok: false, findings: [finding], duration_ms: 1 })), { findings: [finding] });
+  });
+
+  it('reads an envelope with ok true', () => {
+    assert.deepEqual(unwrapValidateReply(JSON.stringify({ ok: true, findings: [] })), { findings: [] });
+  });
+
+  it("throws the node's error when there is one", () => {
+    assert.throws(() => unwrapValidateReply(JSON.stringify({ ok: false, error: { code: 'unauthorized', message: 'no token' } })), { code: 'unauthorized' });
+  });
+
+  it('throws internal for a reply without findings or not JSON', () => {
+    assert.throws(() => unwrapValidateReply(JSON.stringify({ ok: true })), { code: 'internal' });
+    assert.throws(() => unwrapValidateReply('nope'), { code: 'internal' });
   });
 });

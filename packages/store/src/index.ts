@@ -2,15 +2,15 @@
 // the local LMDB store (artifacts, services, snapshots, checkpoints, meta) in src/lmdb/.
 
 /**
- * Creates or updates the events, mailbox (work queue), logs (age-limited) and dead-letter streams, all on
- * file storage. Idempotent: call it at every node start, before opening any stream.
+ * Creates or updates the events, mailbox (work queue), logs (age-limited), dead-letter and audit (age- and
+ * size-limited) streams, all on file storage. Idempotent: call it at every node start, before opening any stream.
  * @throws `invalid_request` for a bad option; `unavailable` when NATS or JetStream does not answer;
  * `internal` when a stream exists with a retention or storage that cannot change in place.
  */
 export { ensureStreams } from './nats/streams.ts';
 /**
  * Options of `ensureStreams`: `logsMaxAgeMs` (@default 7 days), `logsMaxBytes` (@default 1 GiB),
- * `replicas` (@default 1; 3 on a cluster).
+ * `auditMaxAgeMs` (@default 90 days, at most 3650), `auditMaxBytes` (@default 1 GiB), `replicas` (@default 1; 3 on a cluster).
  */
 export type { EnsureStreamsOptions } from './nats/streams.ts';
 
@@ -65,6 +65,22 @@ export { LogStream } from './nats/log-stream.ts';
  */
 export type { LogTail, LogSelector, LogReadFilter, LogStreamOptions } from './nats/log-stream.ts';
 
+/**
+ * The audit trail: one record per API request. `append` never throws and never waits (malformed, dropped and
+ * unstored records count in `failedAppends`); `flush` awaits outstanding appends; `read({ tenant, since, limit })`
+ * returns records stored at or after `since`, oldest first, and `truncated` when more matched.
+ * @throws (open) `unavailable` when the stream is missing; (read) `invalid_request` for an invalid tenant id, date or
+ * limit outside 1–10000, `unavailable` when NATS is down, `internal` for a corrupt stored record.
+ */
+export { AuditStream, AUDIT_READ_LIMIT } from './nats/audit-stream.ts';
+/**
+ * `AuditReadQuery`: `tenant` (null = records without a tenant, omitted = all), `since`, `limit`; `AuditReadResult`:
+ * records and `truncated`; `AuditStreamOptions`: `maxPendingAppends` (@default 10000).
+ */
+export type { AuditReadQuery, AuditReadResult, AuditStreamOptions } from './nats/audit-stream.ts';
+/** The longest string an audit record keeps in any field (longer ones are clipped with `…`). */
+export { MAX_AUDIT_FIELD_CHARS } from './audit-codec.ts';
+
 /** A live tail of a stream: `for await` it once, `ready()` resolves when the consumer exists, `stop()` deletes it. */
 export type { Tail } from './nats/stream-tail.ts';
 
@@ -104,3 +120,9 @@ export type { ArtifactStore } from './lmdb/artifact-store.ts';
  * `count({ prefix })`. Keys sort by UTF-8 bytes: zero-pad numeric keys.
  */
 export type { TypedDb, EntriesOptions } from './lmdb/typed-db.ts';
+/**
+ * The secrets vault's sub-database (`LocalStore.vault`), all synchronous: `get`, `has`, `entries(prefix)`,
+ * `keys(prefix)` and `writeSync(fn)`, one atomic commit of `put`/`remove` calls. Values are opaque records the
+ * kernel's SecretVault encrypts and validates. @throws `internal` for any LMDB failure.
+ */
+export type { VaultDb, VaultRecord, VaultWriter } from './lmdb/vault-db.ts';

@@ -4,7 +4,7 @@ import { connect, RetentionPolicy, StorageType } from 'nats';
 import type { NatsConnection } from 'nats';
 import { startNatsServer } from '@solo/testkit';
 import type { TestNatsServer } from '@solo/testkit';
-import { deadLetterStream, eventsStream, logsStream, mailboxStream } from '@solo/protocol';
+import { auditStream, deadLetterStream, eventsStream, logsStream, mailboxStream } from '@solo/protocol';
 import { EventLog, ensureStreams } from '@solo/store';
 
 describe('ensureStreams', () => {
@@ -19,7 +19,7 @@ describe('ensureStreams', () => {
     await srv.stop();
   });
 
-  it('creates the four streams with their retention and limits', async () => {
+  it('creates the five streams with their retention and limits', async () => {
     await ensureStreams(nc, { logsMaxAgeMs: 60_000 });
     const jsm = await nc.jetstreamManager();
     const events = await jsm.streams.info(eventsStream());
@@ -31,6 +31,11 @@ describe('ensureStreams', () => {
     assert.equal(logs.config.max_age, 60_000_000_000);
     assert.equal(logs.config.max_bytes, 1024 * 1024 * 1024);
     assert.equal((await jsm.streams.info(deadLetterStream())).config.retention, RetentionPolicy.Limits);
+    const audit = await jsm.streams.info(auditStream());
+    assert.equal(audit.config.retention, RetentionPolicy.Limits);
+    assert.equal(audit.config.storage, StorageType.File);
+    assert.equal(audit.config.max_age, 90 * 86_400_000 * 1_000_000);
+    assert.equal(audit.config.max_bytes, 1024 * 1024 * 1024);
   });
 
   it('is idempotent and keeps stored data', async () => {
@@ -43,15 +48,22 @@ describe('ensureStreams', () => {
   });
 
   it('updates a changed limit in place', async () => {
-    await ensureStreams(nc, { logsMaxAgeMs: 120_000 });
+    await ensureStreams(nc, { logsMaxAgeMs: 120_000, auditMaxAgeMs: 3650 * 86_400_000, auditMaxBytes: 1024 * 1024 });
     const jsm = await nc.jetstreamManager();
     assert.equal((await jsm.streams.info(logsStream())).config.max_age, 120_000_000_000);
+    const audit = (await jsm.streams.info(auditStream())).config;
+    assert.equal(audit.max_age, 3650 * 86_400_000 * 1_000_000);
+    assert.equal(audit.max_bytes, 1024 * 1024);
+    await ensureStreams(nc, { logsMaxAgeMs: 120_000 });
   });
 
   it('rejects bad options before touching NATS', async () => {
     await assert.rejects(ensureStreams(nc, { logsMaxAgeMs: 0 }), { code: 'invalid_request' });
     await assert.rejects(ensureStreams(nc, { replicas: 2.5 }), { code: 'invalid_request' });
     await assert.rejects(ensureStreams(nc, { logsMaxBytes: -1 }), { code: 'invalid_request' });
+    await assert.rejects(ensureStreams(nc, { auditMaxAgeMs: 0 }), { code: 'invalid_request' });
+    await assert.rejects(ensureStreams(nc, { auditMaxAgeMs: 3651 * 86_400_000 }), { code: 'invalid_request' });
+    await assert.rejects(ensureStreams(nc, { auditMaxBytes: 1.5 }), { code: 'invalid_request' });
     const jsm = await nc.jetstreamManager();
     assert.equal((await jsm.streams.info(logsStream())).config.max_age, 120_000_000_000);
   });

@@ -35,7 +35,7 @@ function parseOptional(json: unknown): Json | undefined {
 }
 
 /**
- * Builds the callbacks handed to the isolate runtime, in the order it expects ($0…$11).
+ * Builds the callbacks handed to the isolate runtime, in the order it expects ($0…$12).
  * Call the sink only after `attach`: before that the module is loading and no handler can run.
  */
 export class HostBridge {
@@ -111,6 +111,10 @@ export class HostBridge {
       new ivm.Callback((target: unknown): string => guarded(() => (host.get().link(String(target)), 'o'))),
       new ivm.Callback((target: unknown): string => guarded(() => (host.get().unlink(String(target)), 'o'))),
       new ivm.Callback((reason: unknown): string => guarded(() => (host.get().exit(reason === 'shutdown' ? 'shutdown' : 'normal'), 'o'))),
+      new ivm.Callback((token: unknown, name: unknown): void => {
+        if (typeof token !== 'number' || typeof name !== 'string') return;
+        this.#forward(token, () => host.get().secret(name));
+      }),
     ];
   }
 

@@ -5,7 +5,7 @@
 //   'o' ok (+ JSON), 'p' pending (the handler returned a promise; settle(epoch, result) follows),
 //   't' the handler threw (+ message), 'b' bad return (+ message), 'r' rejected module (+ message),
 //   'e' host error (+ wire error JSON).
-// It is evaluated with evalClosure: $0…$11 are host callbacks. An isolate may be prepared before it is known
+// It is evaluated with evalClosure: $0…$12 are host callbacks. An isolate may be prepared before it is known
 // which service it runs: `bind(tenant, service)` fixes `ctx.self` once, before the module is installed.
 
 /** Source of the in-isolate runtime; evaluating it returns `{ bind, install, dispatch, deliver, getState, setState }`. */
@@ -13,6 +13,7 @@ export const RUNTIME_SOURCE = String.raw`
 'use strict';
 const [hostLog, hostCall, hostCast, hostSetTimer, hostCancelTimer, hostEmit, hostSettle] = [$0, $1, $2, $3, $4, $5, $6];
 const [hostMonitor, hostDemonitor, hostLink, hostUnlink, hostExit] = [$7, $8, $9, $10, $11];
+const hostSecret = $12;
 // Intrinsics are captured now: the service may patch globals later, which must not break the runtime.
 const parse = JSON.parse, stringify = JSON.stringify, apply = Reflect.apply, freeze = Object.freeze;
 const getProto = Object.getPrototypeOf, isArray = Array.isArray, objectProto = Object.prototype;
@@ -140,6 +141,10 @@ const ctx = freeze({
     let json;
     try { json = argJson(message, 'the ctx.cast message'); } catch (e) { return PromiseCtor.reject(e); }
     return viaHost((token) => hostCast(token, target, json));
+  },
+  secret(name) {
+    if (typeof name !== 'string') return PromiseCtor.reject(new TypeErrorCtor('ctx.secret: name must be a string'));
+    return viaHost((token) => hostSecret(token, name));
   },
   setTimer(ms, message, opts) {
     if (typeof ms !== 'number' || !(ms >= 0)) throw new TypeErrorCtor('ctx.setTimer: ms must be a number >= 0');

@@ -1,26 +1,32 @@
 // `solo up`: starts a node in this process (embedded nats-server unless --nats) and runs it until Ctrl-C.
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { NODE_LOG_LEVELS, SoloError, type NodeInfo, type NodeLogLevel } from '@solo/protocol';
+import { ADMIN_TOKEN_FILE, NODE_LOG_LEVELS, OPERATOR_CREDENTIALS_FILE, SoloError, type NodeInfo, type NodeLogLevel } from '@solo/protocol';
 import { parseChoice, parseIntegerOption } from '../argument-parsing.ts';
 import { runAction } from '../command-action.ts';
 import type { CliRun } from '../command-action.ts';
 import { onInterrupt } from '../interrupt.ts';
 import { renderFields } from '../text-layout.ts';
 
-function formatNodeInfo(info: NodeInfo): string {
+function formatNodeInfo(info: NodeInfo, files: { adminToken: string; operatorCredentials: string }): string {
   const nats = info.embedded_nats
-    ? `${info.nats_url} (embedded nats-server, pid ${info.nats_pid ?? '?'})`
+    ? `${info.nats_url} (embedded nats-server, pid ${info.nats_pid ?? '?'}; nkey users only)`
     : `${info.nats_url} (external)`;
   return renderFields([
     ['node', `${info.node_id} is up`],
     ['nats', nats],
-    ['http', `${info.http_url} (/metrics, /health)`],
+    ['http', `${info.http_url} (REST API, /openapi.json, /metrics, /health)`],
     ['grpc', `${info.grpc_url} (mutual TLS; client certificates: solo certs issue <tenant>)`],
+    ['admin token', `${files.adminToken} (mode 0600; the operator's token: keep it secret)`],
+    ['operator', `${files.operatorCredentials} (token + NATS user; the CLI reads it by default)`],
     ['data dir', info.data_dir],
     ['pid', String(info.pid)],
     ['started at', info.started_at],
   ]);
 }
+
+// Mirrors SANDBOX_KINDS of @solo/gateway, which this file loads only when the node starts.
+const SANDBOX_CHOICES = ['isolate', 'process'] as const;
 
 function parseCheckpointEvery(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -67,9 +73,16 @@ export function registerUpCommand(program: Command, run: CliRun): void {
     .option('--http-port <n>', 'port of the HTTP door serving /metrics and /health (default 0: a free port)')
     .option('--http-host <host>', 'interface of the HTTP door (default 127.0.0.1)')
     .option('--grpc-port <n>', 'port of the gRPC door on 127.0.0.1, mutual TLS (default 0: a free one)')
-    .action((o: { checkpointEvery?: string } & UpObservabilityOptions, cmd: Command) =>
+    .option('--sandbox <kind>', `where service isolates run: ${SANDBOX_CHOICES.join(', ')} (env SOLO_SANDBOX, default isolate: in the node's process; process: one sandbox host process per tenant)`)
+    .action((o: { checkpointEvery?: string; sandbox?: string } & UpObservabilityOptions, cmd: Command) =>
       runAction(run, cmd, {
-        parse: (g) => ({ dataDir: g.dataDir, natsUrl: g.natsUrl, checkpointEvery: parseCheckpointEvery(o.checkpointEvery), ...parseObservability(o, run) }),
+        parse: (g) => ({
+          dataDir: g.dataDir,
+          natsUrl: g.natsUrl,
+          checkpointEvery: parseCheckpointEvery(o.checkpointEvery),
+          sandbox: parseChoice(o.sandbox ?? (run.ctx.env['SOLO_SANDBOX']?.trim() || undefined), '--sandbox', SANDBOX_CHOICES) ?? 'isolate',
+          ...parseObservability(o, run),
+        }),
         run: async (input, _g, out) => {
           // Loaded only here: the kernel brings LMDB, isolates and nats-server, which no client command needs.
           const { startNode, createPrettyLogSink } = await import('@solo/gateway');
@@ -84,8 +97,10 @@ export function registerUpCommand(program: Command, run: CliRun): void {
           if (input.httpPort !== undefined) opts.httpPort = input.httpPort;
           if (input.httpHost !== undefined) opts.httpHost = input.httpHost;
           if (input.grpcPort !== undefined) opts.grpcPort = input.grpcPort;
+          opts.sandbox = input.sandbox;
           const node = await startNode({ ...opts, ...(input.checkpointEvery !== undefined ? { checkpointEvery: input.checkpointEvery } : {}) });
-          out.result(node.info, () => formatNodeInfo(node.info));
+          const files = { adminToken: join(node.info.data_dir, ADMIN_TOKEN_FILE), operatorCredentials: join(node.info.data_dir, OPERATOR_CREDENTIALS_FILE) };
+          out.result({ ...node.info, admin_token_file: files.adminToken, operator_credentials_file: files.operatorCredentials }, () => formatNodeInfo(node.info, files));
           out.note('Press Ctrl-C to stop.');
           let off = (): void => undefined;
           const stopped = new Promise<void>((resolve, reject) => {

@@ -54,3 +54,6 @@ export function parseRollback(body: unknown): RollbackInput {
 export function parseHistory(body: unknown): { service: ServiceId } {
   return { service: parseWireBody(z.strictObject({ service_id: serviceId }), body).service_id };
 }
+
+/** The wire schemas themselves, for documents generated from them (the REST door's `/openapi.json`). */
+export const CODE_CHANGE_SCHEMAS = { swap, replace, rollback } as const;

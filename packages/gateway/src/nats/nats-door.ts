@@ -21,8 +21,10 @@ import {
   type Json,
   type TenantId,
 } from '@solo/protocol';
-import type { Kernel, KernelLogger, NodeMetrics } from '@solo/kernel';
-import { authorizeAdminRequest, authorizeRequest } from '../authorize.ts';
+import type { AuditLog, Kernel, KernelLogger, NodeMetrics, Principal } from '@solo/kernel';
+import { authorizeAdminRequest, authorizeRequest, checkFollowInbox, deployCapability } from '../authorize.ts';
+import { dispatchAdmin } from './admin-dispatch.ts';
+import { dispatchSecurityVerb } from './security-dispatch.ts';
 import { canonicalJson } from '@solo/kernel';
 import { FollowManager } from './follow-manager.ts';
 import { observeNatsRequest } from './nats-request-observer.ts';
@@ -57,6 +59,10 @@ export interface NatsDoorOptions {
   followHeartbeatMs?: number;
   /** Counts and times every request (`solo_api_requests_total`, latency histogram). @default none */
   metrics?: NodeMetrics;
+  /** Appends one audit record per request. @default none */
+  audit?: AuditLog;
+  /** Stops the node (operator verb `shutdown`). @default the verb is refused */
+  onShutdown?: () => void;
 }
 
 /** The running NATS door. */
@@ -112,11 +118,13 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
       const tenant = parseTenantId(parsed.tenant);
       const verb = parsed.verb as ApiVerb;
       const body = decodeBody(msg);
-      obs.describe({ service: serviceIdOf(body) });
-      authorizeRequest({ door: 'nats', tenant, verb, token: msg.headers?.get(HEADERS.token) || undefined });
+      const service = serviceIdOf(body);
+      obs.describe({ service });
+      const principal = authorizeRequest(kernel, { door: 'nats', tenant, verb, token: msg.headers?.get(HEADERS.token) || undefined, service }, { correlationId });
+      obs.describe({ tokenId: principal.cap.tokenId });
       // Every verb but health waits for recovery (bounded): nobody reads or changes half-recovered state.
       if (verb !== 'health') await kernel.whenAccepting();
-      const result = await obs.run(() => dispatch(tenant, verb, body, correlationId));
+      const result = await obs.run(() => dispatch(principal, verb, body, correlationId));
       reply(msg, { ok: true, ...result });
     } catch (err) {
       fail(msg, err, correlationId);
@@ -126,11 +134,12 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
     }
   };
 
-  const dispatch = async (tenant: TenantId, verb: ApiVerb, body: unknown, correlationId: string): Promise<Record<string, unknown>> => {
+  const dispatch = async (principal: Principal, verb: ApiVerb, body: unknown, correlationId: string): Promise<Record<string, unknown>> => {
     const meta = { correlationId };
+    const tenant: TenantId = principal.tenant;
     switch (verb) {
       case 'deploy':
-        return { ...(await kernel.deploy(tenant, parseDeploy(body), meta)) };
+        return { ...(await kernel.deploy(tenant, { ...parseDeploy(body), capability: deployCapability(principal) }, meta)) };
       case 'kill':
         return { ...(await kernel.kill(tenant, parseKill(body), meta)) };
       case 'status':
@@ -149,10 +158,16 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
         return { ...(await kernel.events(tenant, parseEvents(body))) };
       case 'logs':
         return { ...(await kernel.logs(tenant, parseLogs(body))) };
-      case 'events_follow':
-        return { follow_id: await follows.start(tenant, 'events', parseFollow(body)) };
-      case 'logs_follow':
-        return { follow_id: await follows.start(tenant, 'logs', parseFollow(body)) };
+      case 'events_follow': {
+        const f = parseFollow(body);
+        checkFollowInbox(principal, f.inbox);
+        return { follow_id: await follows.start(tenant, 'events', f) };
+      }
+      case 'logs_follow': {
+        const f = parseFollow(body);
+        checkFollowInbox(principal, f.inbox);
+        return { follow_id: await follows.start(tenant, 'logs', f) };
+      }
       case 'follow_stop':
         await follows.stop(tenant, parseFollowStop(body).follow_id);
         return {};
@@ -184,6 +199,15 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
         return { ...kernel.discovery.discover(tenant, parseDiscover(body)) };
       case 'services':
         return { ...kernel.discovery.discover(tenant, parseServices(body)) };
+      case 'validate':
+      case 'token_grant':
+      case 'token_revoke':
+      case 'token_list':
+      case 'secret_set':
+      case 'secret_list':
+      case 'secret_exists':
+      case 'secret_delete':
+        return dispatchSecurityVerb(kernel, principal, verb, body, meta);
       default:
         throw new SoloError('invalid_request', `Unknown API verb '${String(verb)}'. Verbs: ${API_VERBS.join(', ')}.`);
     }
@@ -200,7 +224,8 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
       const tenant = parseTenantId(parsed.tenant);
       const service = parseServiceId(parsed.service);
       const message = (decodeBody(msg) ?? null) as Json;
-      authorizeRequest({ door: 'nats', tenant, verb: 'call', token: msg.headers?.get(HEADERS.token) || undefined });
+      const principal = authorizeRequest(kernel, { door: 'nats', tenant, verb: 'call', token: msg.headers?.get(HEADERS.token) || undefined, service }, { correlationId });
+      obs.describe({ tokenId: principal.cap.tokenId });
       const t = Number(msg.headers?.get(HEADERS.timeoutMs) || 5000);
       const timeoutMs = Number.isInteger(t) && t > 0 && t <= 300_000 ? t : 5000;
       const answer = await obs.run(() => kernel.call(tenant, service, message, { timeoutMs }));
@@ -215,27 +240,29 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
 
   const handleAdmin = async (msg: Msg): Promise<void> => {
     const correlationId = msg.headers?.get(HEADERS.correlationId) || randomUUID();
+    const obs = observeNatsRequest(msg, correlationId, o);
     try {
       const parsed = parseAdminApiSubject(msg.subject);
       if (!parsed) throw new SoloError('invalid_request', `Unexpected subject '${msg.subject}'.`);
-      decodeBody(msg);
-      authorizeAdminRequest({ door: 'nats', verb: parsed.verb, token: msg.headers?.get(HEADERS.token) || undefined });
-      switch (parsed.verb) {
-        case 'health':
-          reply(msg, { ok: true, ...kernel.health() });
-          return;
-        case 'state': {
-          // The canonical dump of the kernel state: what a replay of the event log rebuilds.
-          const state = kernel.stateSnapshot();
-          const json = canonicalJson(state);
-          reply(msg, { ok: true, seq: state.seq, checksum: createHash('sha256').update(json).digest('hex'), state });
-          return;
-        }
-        default:
-          throw new SoloError('invalid_request', `Unknown admin verb '${parsed.verb}'. Verbs: health, state.`);
+      obs.describe({ verb: parsed.verb });
+      const body = decodeBody(msg);
+      const cap = authorizeAdminRequest(kernel, { door: 'nats', verb: parsed.verb, token: msg.headers?.get(HEADERS.token) || undefined }, { correlationId });
+      obs.describe({ tokenId: cap.tokenId });
+      if (parsed.verb === 'state') {
+        // The canonical dump of the kernel state: what a replay of the event log rebuilds.
+        const state = kernel.stateSnapshot();
+        const json = canonicalJson(state);
+        reply(msg, { ok: true, seq: state.seq, checksum: createHash('sha256').update(json).digest('hex'), state });
+        return;
       }
+      if (parsed.verb !== 'health') await kernel.whenAccepting();
+      const result = await obs.run(() => dispatchAdmin({ kernel, audit: o.audit, onShutdown: o.onShutdown }, cap, parsed.verb, body, { correlationId }));
+      reply(msg, { ok: true, ...result });
     } catch (err) {
       fail(msg, err, correlationId);
+      obs.fail(err);
+    } finally {
+      obs.end();
     }
   };
 

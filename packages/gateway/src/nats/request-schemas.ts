@@ -1,7 +1,7 @@
 // Wire request validation for the NATS door: strict schemas (unknown fields are errors), turned into the
 // kernel's resolved inputs. Every failure is `invalid_request` naming the field.
 import { z } from 'zod';
-import { MAX_SOURCE_BYTES, RESTART_TYPES, SERVICE_LOG_LEVELS, SERVICE_STATUSES, SoloError, isEventType, parseServiceId, type Json } from '@solo/protocol';
+import { MAX_SOURCE_BYTES, RESTART_TYPES, SERVICE_LIMITS, SERVICE_LOG_LEVELS, SERVICE_STATUSES, SoloError, isEventType, parseServiceId, type Json, type ServiceLimits } from '@solo/protocol';
 import type { DeployInput, EventsQuery, KillInput, ListQuery, LogsQuery } from '@solo/kernel';
 import { supervisionFields, supervisionOptions } from './supervision-schemas.ts';
 
@@ -23,9 +23,8 @@ const deploy = z.strictObject({
   source: z.string().min(1, 'source is empty'),
   filename: z.string().min(1).max(255).optional(),
   args: json.optional(),
-  limits: z
-    .strictObject({ memory_mb: z.number().optional(), cpu_ms: z.number().optional(), wall_ms: z.number().optional() })
-    .optional(),
+  // Every limit of SERVICE_LIMITS; the kernel checks the bounds (resolveServiceLimits).
+  limits: z.strictObject(Object.fromEntries(Object.keys(SERVICE_LIMITS).map((k) => [k, z.number().optional()])) as Record<keyof ServiceLimits, z.ZodOptional<z.ZodNumber>>).optional(),
   restart: z.enum(RESTART_TYPES).optional(),
   durable: z.boolean().optional(),
   log_level: z.enum(SERVICE_LOG_LEVELS).optional(),

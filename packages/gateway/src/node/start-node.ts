@@ -4,10 +4,26 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-import { IsolateSandbox } from '@solo/actor-core';
-import { Kernel, NodeMetrics, acquireDataDirLock, startManagedNatsServer, type DataDirLock, type ManagedNatsServer } from '@solo/kernel';
-import { SoloError, type NodeInfo } from '@solo/protocol';
-import { DeadLetters, EventLog, LocalStore, LogStream, MailboxStream, RegistryBucket, ensureStreams } from '@solo/store';
+import { IsolateSandbox, ProcessSandbox, type HostProcessInfo } from '@solo/actor-core';
+import {
+  AuditLog,
+  Kernel,
+  NatsAuthority,
+  NodeMetrics,
+  SecretVault,
+  acquireDataDirLock,
+  loadMasterKey,
+  loadTokenKey,
+  natsAuthOptions,
+  startManagedNatsServer,
+  type DataDirLock,
+  type ManagedNatsServer,
+  type NatsUserCredentials,
+  type TenantNatsUsers,
+} from '@solo/kernel';
+import { SoloError, type NodeInfo, type SoloCredentials } from '@solo/protocol';
+import { AuditStream, DeadLetters, EventLog, LocalStore, LogStream, MailboxStream, RegistryBucket, ensureStreams } from '@solo/store';
+import { embeddedTenantUsers, ensureOperatorCredentials } from './node-security.ts';
 import { startNatsDoor, type NatsDoor } from '../nats/nats-door.ts';
 import { resolveHttpAddress, startHttpDoor, type HttpDoor } from '../http/http-door.ts';
 import { startGrpcDoor, type GrpcDoor } from '../grpc/grpc-door.ts';
@@ -43,7 +59,23 @@ export interface StartNodeOptions {
   shutdownTimeoutMs?: number;
   /** Events between checkpoints of the kernel state. @default 1000 */
   checkpointEvery?: number;
+  /**
+   * nkey seed the node connects with to an external NATS (`natsUrl`); the operator configures that user with
+   * full permissions (see docs/SECURITY.md). @default env SOLO_NATS_NKEY_SEED, else no authentication
+   */
+  natsNkeySeed?: string;
+  /**
+   * Where service isolates run: `process` — sandbox host processes (one per tenant, own V8 heap cap, a crash or
+   * out-of-memory takes down only that tenant's actors); `isolate` — isolates inside the node's process (faster
+   * calls, no process boundary). See docs/PERFORMANCE.md for the cost. @default 'isolate'
+   */
+  sandbox?: SandboxKind;
 }
+
+/** Where a node runs its service isolates. */
+export const SANDBOX_KINDS = ['isolate', 'process'] as const;
+/** One of {@link SANDBOX_KINDS}. */
+export type SandboxKind = (typeof SANDBOX_KINDS)[number];
 
 /** A running node. */
 export interface RunningNode {
@@ -60,6 +92,16 @@ export interface RunningNode {
   stop(): Promise<void>;
   /** Resolves once the node has stopped (by stop() or because its embedded NATS died). */
   readonly closed: Promise<void>;
+  /** The operator's token (also in `<dataDir>/admin.token`, mode 0600). */
+  readonly adminToken: string;
+  /** The operator's credentials (also in `<dataDir>/operator.credentials.json`, mode 0600). */
+  readonly operatorCredentials: SoloCredentials;
+  /** The NATS user of the node itself (every permission), for in-process tools and tests; null on an external NATS. */
+  readonly kernelNats: NatsUserCredentials | null;
+  /** The node's audit trail. */
+  readonly audit: AuditLog;
+  /** The sandbox host processes (pid, tenants, actors) when `sandbox` is `process`; empty otherwise. */
+  hostProcesses(): HostProcessInfo[];
 }
 
 function writeJsonAtomic(path: string, value: unknown): void {
@@ -81,6 +123,10 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   const env = opts.env ?? process.env;
   resolveTracingConfig(env);
   const httpAddress = resolveHttpAddress({ host: opts.httpHost, port: opts.httpPort });
+  const sandboxKind = opts.sandbox ?? 'isolate';
+  if (!(SANDBOX_KINDS as readonly string[]).includes(sandboxKind)) {
+    throw new SoloError('invalid_request', `Unknown sandbox '${String(sandboxKind)}'. Use one of: ${SANDBOX_KINDS.join(', ')}.`, { details: { field: 'sandbox' } });
+  }
   const metrics = new NodeMetrics();
   const cleanup: (() => Promise<void> | void)[] = [];
   const undo = async (): Promise<void> => {
@@ -100,9 +146,12 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     cleanup.push(() => heldLock.release());
     let nats: ManagedNatsServer | null = null;
     let natsUrl = opts.natsUrl;
+    let natsAuth: NatsAuthority | null = null;
     if (!natsUrl) {
+      natsAuth = NatsAuthority.open(join(dataDir, 'nats'));
       nats = await startManagedNatsServer({
         dir: join(dataDir, 'nats'),
+        auth: natsAuth,
         onCrash: (i) => {
           log.error('embedded nats-server died', { ...i, note: i.restarted ? 'restarted on the same port; clients reconnect' : 'not restarted' });
           // Keep node.json's nats_pid true to the running server.
@@ -115,7 +164,9 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     }
     let nc: NatsConnection;
     try {
-      nc = await connect({ servers: natsUrl, name: 'solo-node', maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5000 });
+      const externalSeed = opts.natsNkeySeed ?? env['SOLO_NATS_NKEY_SEED'];
+      const auth = natsAuth !== null ? natsAuthOptions(natsAuth.kernel) : externalSeed ? natsAuthOptions({ user: '', seed: externalSeed, inbox_prefix: '_INBOX' }) : {};
+      nc = await connect({ servers: natsUrl, name: 'solo-node', maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5000, ...auth });
     } catch (err) {
       throw new SoloError('unavailable', `Cannot connect to NATS at ${natsUrl}: ${(err as Error).message}. Check the URL, or omit --nats to start an embedded server.`, { cause: err });
     }
@@ -130,13 +181,22 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     if (!storedId) await local.meta.put('node_id', nodeId);
     const tracing = await startTracing({ env, serviceVersion: SOLO_VERSION, instanceId: nodeId, log });
     if (tracing) cleanup.push(() => tracing.shutdown());
-    const [events, mailbox, logs, deadLetters, registry] = await Promise.all([
+    const [events, mailbox, logs, deadLetters, registry, auditStream] = await Promise.all([
       EventLog.open(nc),
       MailboxStream.open(nc),
       LogStream.open(nc),
       DeadLetters.open(nc),
       RegistryBucket.open(nc),
+      AuditStream.open(nc),
     ]);
+    cleanup.push(() => auditStream.flush());
+    const tokenKey = loadTokenKey({ dataDir, env });
+    const processSandbox = sandboxKind === 'process' ? new ProcessSandbox({ onProcessExit: (d) => log.warn('sandbox host process ended', { ...d }) }) : null;
+    const vault = SecretVault.open({ local, master: loadMasterKey({ dataDir, env }), dataDir });
+    const tenantUsers: TenantNatsUsers | undefined = natsAuth !== null && nats !== null ? embeddedTenantUsers(natsAuth, nats) : undefined;
+    // Alerts become `security_alert` events once the kernel exists (it is created just below).
+    let alert: (a: Record<string, unknown>) => void = () => {};
+    const audit = new AuditLog({ stream: auditStream, log, onAlert: (a) => alert({ ...a }) });
     const kernel = Kernel.create({
       nodeId,
       events,
@@ -145,25 +205,31 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       deadLetters,
       registry,
       local,
-      sandbox: new IsolateSandbox(),
+      sandbox: processSandbox ?? new IsolateSandbox(),
       version: SOLO_VERSION,
       log,
       metrics,
+      tokenKey,
+      secrets: vault,
+      natsUrl,
+      ...(tenantUsers !== undefined ? { natsUsers: tenantUsers } : {}),
       ...(opts.checkpointEvery !== undefined ? { checkpointEvery: opts.checkpointEvery } : {}),
     });
+    alert = (a) => kernel.recordSecurityAlert(a);
     cleanup.push(() => kernel.stop({ timeoutMs: opts.shutdownTimeoutMs ?? 10_000 }));
     // The door answers from the start: during recovery requests wait for it (bounded) or get `unavailable`.
-    const door = startNatsDoor({ nc, kernel, log, metrics });
+    // Shutdown (operator verb, or gRPC with the admin certificate) stops the node the way Ctrl-C does; `stop` is set below.
+    let stopNode: () => Promise<void> = () => Promise.resolve();
+    const door = startNatsDoor({ nc, kernel, log, metrics, audit, onShutdown: () => void stopNode() });
     cleanup.push(() => door.stop());
     // Also up before recovery, so probes see 503 until the node is ready.
-    const http = await startHttpDoor({ kernel, metrics, log, version: SOLO_VERSION, ...httpAddress });
+    const http = await startHttpDoor({ kernel, metrics, log, version: SOLO_VERSION, audit, ...httpAddress });
     cleanup.push(() => http.stop());
-    // Shutdown over gRPC (admin certificate only) stops the node the way Ctrl-C does; `stop` is set below.
-    let stopNode: () => Promise<void> = () => Promise.resolve();
-    const grpc = await startGrpcDoor({ kernel, log, tls: await ensureNodeTls(dataDir), port: opts.grpcPort ?? 0, onShutdown: () => void stopNode() });
+    const grpc = await startGrpcDoor({ kernel, log, metrics, audit, tls: await ensureNodeTls(dataDir), port: opts.grpcPort ?? 0, onShutdown: () => void stopNode() });
     cleanup.push(() => grpc.stop());
     const recovery = await kernel.start();
     log.info('recovery completed', { ...recovery });
+    const operator = await ensureOperatorCredentials({ dataDir, kernel, natsUrl, operatorNats: natsAuth?.operator ?? null, log });
 
     const info: NodeInfo = {
       node_id: nodeId,
@@ -193,6 +259,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         await http.stop();
         await grpc.stop();
         await kernel.stop({ timeoutMs: opts.shutdownTimeoutMs ?? 10_000 });
+        await auditStream.flush().catch(() => {});
         try {
           await events.append({ type: 'node_stopped', tenant: null, service_id: null, at: new Date().toISOString(), data: { node_id: nodeId } });
         } catch (err) {
@@ -217,7 +284,21 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
         void stop();
       });
     }
-    return { info, kernel, door, http, grpc, metrics, stop, closed };
+    return {
+      info,
+      kernel,
+      door,
+      http,
+      grpc,
+      metrics,
+      stop,
+      closed,
+      adminToken: operator.token,
+      operatorCredentials: operator.credentials,
+      kernelNats: natsAuth?.kernel ?? null,
+      audit,
+      hostProcesses: () => processSandbox?.hostProcesses() ?? [],
+    };
   } catch (err) {
     await undo();
     throw err;

@@ -1,6 +1,7 @@
 // One request through a door, observed: a server span that continues the caller's trace (W3C headers), the
 // request counter and latency histogram, and one log record with the outcome. Both doors use it.
 import { SpanKind, context, trace, type Context, type Span } from '@opentelemetry/api';
+import { ADMIN_VERBS, isApiVerb, type AuditRecord } from '@solo/protocol';
 import { SPAN_ATTRIBUTES, errorOutcome, extractTraceContext, markSpanError, soloTracer, verbLabel, type Door, type KernelLogger, type NodeMetrics } from '@solo/kernel';
 
 /** What a door learns about a request while handling it. */
@@ -9,6 +10,13 @@ export interface RequestFacts {
   /** The verb as it came off the wire. */
   verb?: string;
   service?: string;
+  /** Id of the capability token the request was authorized with. */
+  tokenId?: string;
+}
+
+/** Where a door's requests are audited (`AuditLog` of `@solo/kernel`). */
+export interface AuditSink {
+  record(r: AuditRecord): void;
 }
 
 /** Options of {@link observeRequest}. */
@@ -19,6 +27,8 @@ export interface ObserveRequestOptions {
   header: (name: string) => string | undefined;
   metrics?: NodeMetrics | undefined;
   log: KernelLogger;
+  /** Receives one audit record per request. @default none */
+  audit?: AuditSink | undefined;
 }
 
 // Verbs that change something: their records are worth keeping at the default level.
@@ -61,6 +71,7 @@ export class RequestObservation {
       this.#facts.service = f.service;
       this.#span.setAttribute(SPAN_ATTRIBUTES.service, f.service);
     }
+    if (f.tokenId !== undefined) this.#facts.tokenId = f.tokenId;
   }
 
   /** Runs `fn` with the request's span active, so the kernel's spans become its children. */
@@ -89,7 +100,26 @@ export class RequestObservation {
     fields['duration_ms'] = Math.round(seconds * 1_000_000) / 1000;
     if (level === 'debug') this.#o.log.debug?.('request handled', fields);
     else this.#o.log[level]('request handled', fields);
+    if (this.#o.audit !== undefined) {
+      const record: AuditRecord = {
+        at: new Date().toISOString(),
+        door: this.#o.door,
+        verb: auditVerb(this.#facts.verb),
+        tenant: this.#facts.tenant ?? null,
+        token_id: this.#facts.tokenId ?? null,
+        outcome: this.#code,
+        correlation_id: this.#o.correlationId,
+        duration_ms: fields['duration_ms'] as number,
+      };
+      if (this.#facts.service !== undefined) record.service_id = this.#facts.service;
+      this.#o.audit.record(record);
+    }
   }
+}
+
+/** The verb an audit record names: a known tenant or operator verb, else `unknown` (clients pick subjects). */
+function auditVerb(verb: string | undefined): string {
+  return verb !== undefined && (isApiVerb(verb) || (ADMIN_VERBS as readonly string[]).includes(verb)) ? verb : 'unknown';
 }
 
 /** Starts observing one request that a door received. */

@@ -1,15 +1,26 @@
 // The embedded nats-server of `solo up`: a child process on a free loopback port with its JetStream store
 // and log file under the data dir. It dies with the node, even on kill -9 (parent-death signal via setpriv).
+// It always authenticates: nats-server.conf includes the auth.conf of a NatsAuthority (static nkey users with
+// allow-lists, no anonymous access), and reload() applies a rewritten auth.conf without a restart.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { SoloError } from '@solo/protocol';
+import type { NatsAuthority } from './nats-authority.ts';
+import { validateNatsConfig, waitUntilUserAccepted } from './nats-server-reload.ts';
 
 /** Options of {@link startManagedNatsServer}. */
 export interface ManagedNatsServerOptions {
   /** Directory for the store, config, log and ports file (created when missing). */
   dir: string;
+  /**
+   * The server's users. Its auth.conf is written at every (re)start and included by nats-server.conf, so a
+   * server restarted after a crash enforces the same users. Required: the embedded server never runs open.
+   */
+  auth: NatsAuthority;
+  /** How long reload() waits for the new auth.conf to be live. @default 5000 */
+  reloadTimeoutMs?: number;
   /** nats-server binary. @default `$NATS_SERVER_BIN`, then `nats-server` on PATH, then /usr/sbin/nats-server */
   bin?: string;
   /** How long to wait for the server to accept connections. @default 15000 */
@@ -32,6 +43,19 @@ export interface ManagedNatsServer {
   readonly exited: Promise<number | null>;
   /** SIGTERM (lame-duck shutdown flushes JetStream), SIGKILL after `graceMs` (default 5000). */
   stop(opts?: { graceMs?: number }): Promise<void>;
+  /**
+   * Applies the auth.conf on disk (write it first with `auth.writeConfig()`) without a restart: validates the
+   * config with `nats-server -t`, sends SIGHUP, then waits until a connection as the file's probe user is
+   * accepted. Reloads run one at a time. What live connections see after a reload (checked on 2.9.10 with
+   * nats.js 2.29): the server closes every connection of a removed or rotated-away user at once; nats.js then
+   * reconnects with the old seed, is refused ("Authorization Violation") twice and closes for good with
+   * `AUTHORIZATION_VIOLATION` (after about two `reconnectTimeWait`s, 4 s by default). A tightened allow-list
+   * applies to live connections too: a subscription it no longer allows is cancelled with a permissions
+   * violation, the connection stays up. Connections of unchanged users (the kernel's) are not touched.
+   * @throws `unavailable` when the config is invalid (the server keeps running with its previous users), the
+   * server is stopping or restarting, or the new users are not live within `reloadTimeoutMs`.
+   */
+  reload(): Promise<void>;
 }
 
 function findBin(explicit: string | undefined): string {
@@ -86,6 +110,11 @@ async function readPortsFile(dir: string, pid: number, child: ChildProcess, dead
 
 /** Starts `nats-server -js` for this node and waits until it accepts connections. */
 export async function startManagedNatsServer(opts: ManagedNatsServerOptions): Promise<ManagedNatsServer> {
+  // Checked at run time too: a JavaScript caller without `auth` must not get an open server.
+  if (!opts.auth || typeof opts.auth.writeConfig !== 'function') {
+    throw new SoloError('invalid_request', 'startManagedNatsServer needs `auth`: open one with NatsAuthority.open(dir) and pass it; the embedded nats-server never runs without authentication.');
+  }
+  const auth = opts.auth;
   const bin = findBin(opts.bin);
   const dir = opts.dir;
   mkdirSync(join(dir, 'js'), { recursive: true });
@@ -111,6 +140,8 @@ export async function startManagedNatsServer(opts: ManagedNatsServerOptions): Pr
       `log_file: "${logFile}"`,
       'logtime: true',
       'max_payload: 8MB',
+      // nats-server joins an include path to this file's directory even when it is absolute: keep it relative.
+      `include "${relative(dir, auth.configFile)}"`,
       'jetstream {',
       `  store_dir: "${join(dir, 'js')}"`,
       '  max_memory_store: 256MB',
@@ -124,6 +155,9 @@ export async function startManagedNatsServer(opts: ManagedNatsServerOptions): Pr
   const readyTimeoutMs = opts.readyTimeoutMs ?? 15_000;
 
   const launch = async (): Promise<{ child: ChildProcess; url: string; stderr: () => string }> => {
+    // Rendered from the authority on every (re)start, so a crash restart runs the current users even if the
+    // file on disk was damaged after the last reload.
+    auth.writeConfig();
     for (const f of readdirSync(dir)) if (f.endsWith('.ports')) rmSync(join(dir, f), { force: true });
     const child = spawn(cmd as string, args as string[], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
     let stderr = '';
@@ -193,6 +227,34 @@ export async function startManagedNatsServer(opts: ManagedNatsServerOptions): Pr
     await done;
     clearTimeout(t);
   };
+  const reloadTimeoutMs = opts.reloadTimeoutMs ?? 5000;
+  const reloadOnce = async (): Promise<void> => {
+    const probe = auth.configProbe();
+    if (stopping || !probe) throw new SoloError('unavailable', 'The embedded nats-server is stopping; nothing to reload. Start the node again.');
+    await validateNatsConfig(bin, conf, { timeoutMs: 10_000 });
+    const c = current.child;
+    if (c.pid === undefined || c.exitCode !== null || c.signalCode !== null) {
+      throw new SoloError('unavailable', 'The embedded nats-server is restarting after a crash; it starts with the current users. Retry the reload in a moment.');
+    }
+    // The same signal `nats-server --signal reload=<pid>` sends. setpriv execs nats-server, so the pid is the server's.
+    try {
+      process.kill(c.pid, 'SIGHUP');
+    } catch (err) {
+      throw new SoloError('unavailable', 'The embedded nats-server exited during the reload; it restarts with the current users. Retry the reload in a moment.', { cause: err });
+    }
+    if (!(await waitUntilUserAccepted(current.url, probe, Date.now() + reloadTimeoutMs))) {
+      throw new SoloError('unavailable', `nats-server did not apply ${auth.configFile} within ${reloadTimeoutMs} ms. See ${logFile}, then call reload() again.`, {
+        details: { conf, stage: 'apply', timeout_ms: reloadTimeoutMs },
+      });
+    }
+  };
+  let reloads: Promise<void> = Promise.resolve();
+  const reload = (): Promise<void> => {
+    const next = reloads.then(reloadOnce);
+    // The chain only orders reloads; each caller gets its own outcome.
+    reloads = next.catch(() => undefined);
+    return next;
+  };
   return {
     url: current.url,
     get pid() {
@@ -201,5 +263,6 @@ export async function startManagedNatsServer(opts: ManagedNatsServerOptions): Pr
     logFile,
     exited,
     stop,
+    reload,
   };
 }

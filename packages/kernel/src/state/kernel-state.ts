@@ -2,6 +2,8 @@
 // version history. Live operation and recovery apply the same reducer, so replay equals live state.
 import type { Json, ResolvedServiceLimits, RestartType, SoloEvent } from '@solo/protocol';
 import { applySupervisorPolicySet } from './tenant-supervision.ts';
+import { withLimitDefaults } from '../resolve-limits.ts';
+import { applySecurityEvent } from './security-state.ts';
 
 /** How many past versions a service keeps for `solo history` and `solo rollback`. */
 export const MAX_VERSION_HISTORY = 20;
@@ -41,8 +43,9 @@ export interface ServiceRecord {
 }
 
 /**
- * The state the log defines. `tenants`, `tokens`, `revocations` and `secrets` are the places the security
- * issue (#5) fills; recovery already carries them through checkpoints.
+ * The state the log defines. `tenants` holds each tenant's account (limits) and supervision policy, `tokens` the
+ * persistent tokens the node granted (never their text), `revocations` the revoked token ids (see
+ * `security-state.ts`). `secrets` stays empty: secret values and their metadata live in the LMDB vault.
  */
 export interface KernelState {
   /** Sequence of the last event applied. */
@@ -103,6 +106,7 @@ const VIA: Partial<Record<SoloEvent['type'], ServiceVersionRecord['via']>> = {
 export function applyEvent(state: KernelState, ev: SoloEvent): KernelState {
   if (ev.seq > state.seq) state.seq = ev.seq;
   if (ev.type === 'supervisor_policy_set') return applySupervisorPolicySet(state, ev);
+  if (applySecurityEvent(state, ev)) return state;
   if (ev.tenant === null || ev.service_id === null) return state;
   const key = recordKey(ev.tenant, ev.service_id);
   const rec = state.services[key];
@@ -114,7 +118,8 @@ export function applyEvent(state: KernelState, ev: SoloEvent): KernelState {
       const next: ServiceRecord = {
         tenant: ev.tenant,
         service_id: ev.service_id,
-        limits: d['limits'] as ResolvedServiceLimits,
+        // Events from before a limit existed lack it: the default applies (a record is never half-limited).
+        limits: withLimitDefaults(d['limits'] as Partial<ResolvedServiceLimits> | undefined),
         args: (d['args'] ?? null) as Json,
         filename: typeof d['filename'] === 'string' ? d['filename'] : `${ev.service_id}.ts`,
         restart: (d['restart'] ?? 'permanent') as RestartType,

@@ -1,6 +1,5 @@
 // The NATS implementation of SoloClient: control-plane verbs as requests, calls on the service subject.
-import { randomUUID } from 'node:crypto';
-import { connect, createInbox, headers } from 'nats';
+import { createInbox } from 'nats';
 import type { NatsConnection } from 'nats';
 import { HEADERS, serviceSubject, tenantApiSubject } from '@solo/protocol';
 import type {
@@ -39,16 +38,27 @@ import type {
   DiscoverRequest,
   DiscoverReply,
   ServicesRequest,
+  SecretInfo,
+  TokenGrantReply,
+  TokenGrantRequest,
+  TokenInfo,
+  TokenRevokeReply,
+  ValidateReply,
+  AnalysisFinding,
 } from '@solo/protocol';
 import type { ApiVerbTypes } from '../api-types.ts';
-import { checkTimeout, resolveClientOptions } from '../client-options.ts';
+import { resolveClientOptions } from '../client-options.ts';
 import type { ResolvedSoloClientOptions, SoloClientOptions } from '../client-options.ts';
-import { unwrapReply, withCorrelationId } from '../reply-envelope.ts';
-import { checkCodeRequest, checkDeployRequest, checkKillRequest, checkServiceFilter, checkServiceId } from '../request-checks.ts';
+import { checkTimeout } from '../connection-options.ts';
+import { unwrapValidateReply } from '../reply-envelope.ts';
+import { readCredentialsFile } from '../fs/credentials-file.ts';
+import { checkCodeRequest, checkDeployRequest, checkKillRequest, checkServiceFilter, checkServiceId, checkValidateRequest } from '../request-checks.ts';
+import { checkSecretName, checkSecretValue, checkTokenGrant, checkTokenId } from '../security-checks.ts';
 import type { Follow, FollowOptions, SoloClient } from '../solo-client.ts';
 import { NatsFollow } from './nats-follow.ts';
-import { injectTraceHeaders } from './trace-propagation.ts';
-import { translateConnectError, translateRequestError } from './nats-error.ts';
+import { openNatsConnection } from './nats-connection.ts';
+import { NatsRequester } from './nats-requester.ts';
+import type { RequestOptions } from './nats-requester.ts';
 
 /** Default deadline of {@link SoloClient.call}, as in the service contract. */
 export const DEFAULT_CALL_TIMEOUT_MS = 5000;
@@ -56,18 +66,14 @@ export const DEFAULT_CALL_TIMEOUT_MS = 5000;
 const CALL_REPLY_MARGIN_MS = 500;
 
 /**
- * Connects to the NATS of a Solo node and returns a client acting for `opts.tenant`.
- * @throws `invalid_request` for bad options, `unavailable` when NATS cannot be reached, `unauthorized`
+ * Connects to the NATS of a Solo node and returns a client acting for `opts.tenant` (or the tenant of
+ * `opts.credentials`), logged in as the credentials' NATS user when they have one.
+ * @throws `invalid_request` for bad options or credentials (the field in details), `unavailable` when NATS
+ * cannot be reached, `unauthorized` when NATS refuses the credentials
  */
 export async function connectSolo(opts: SoloClientOptions): Promise<SoloClient> {
-  const resolved = resolveClientOptions(opts);
-  let nc: NatsConnection;
-  try {
-    nc = await connect({ servers: resolved.natsUrl, name: resolved.name, timeout: resolved.requestTimeoutMs });
-  } catch (err) {
-    throw translateConnectError(err, resolved.natsUrl);
-  }
-  return new NatsSoloClient(nc, resolved);
+  const resolved = resolveClientOptions(opts, readCredentialsFile);
+  return new NatsSoloClient(await openNatsConnection(resolved), resolved);
 }
 
 type FollowVerb = 'events_follow' | 'logs_follow';
@@ -76,11 +82,13 @@ type FollowVerb = 'events_follow' | 'logs_follow';
 class NatsSoloClient implements SoloClient {
   readonly #nc: NatsConnection;
   readonly #opts: ResolvedSoloClientOptions;
+  readonly #requester: NatsRequester;
   readonly #follows = new Set<NatsFollow<unknown>>();
 
   constructor(nc: NatsConnection, opts: ResolvedSoloClientOptions) {
     this.#nc = nc;
     this.#opts = opts;
+    this.#requester = new NatsRequester(nc, { natsUrl: opts.natsUrl, tenant: opts.tenant, token: opts.token });
   }
 
   get tenant(): string {
@@ -182,6 +190,44 @@ class NatsSoloClient implements SoloClient {
     return this.#api('services', req);
   }
 
+  async validate(source: string, filename?: string): Promise<ValidateReply> {
+    const reply = await this.#request<{ findings: AnalysisFinding[] }>(tenantApiSubject(this.#opts.tenant, 'validate'), checkValidateRequest(source, filename), {
+      timeoutMs: this.#opts.requestTimeoutMs,
+      what: "Request 'validate'",
+      decode: unwrapValidateReply,
+    });
+    // The verdict is whether any finding is an error (what deploy refuses).
+    return { valid: !reply.findings.some((f) => f.severity === 'error'), findings: reply.findings };
+  }
+
+  async grantToken(req: TokenGrantRequest): Promise<TokenGrantReply> {
+    return this.#api('token_grant', checkTokenGrant(req));
+  }
+
+  async revokeToken(tokenId: string): Promise<TokenRevokeReply> {
+    return this.#api('token_revoke', { token_id: checkTokenId(tokenId) });
+  }
+
+  async listTokens(): Promise<TokenInfo[]> {
+    return (await this.#api('token_list', {})).tokens;
+  }
+
+  async setSecret(name: string, value: string): Promise<SecretInfo> {
+    return (await this.#api('secret_set', { name: checkSecretName(name), value: checkSecretValue(value) })).secret;
+  }
+
+  async listSecrets(): Promise<SecretInfo[]> {
+    return (await this.#api('secret_list', {})).secrets;
+  }
+
+  async secretExists(name: string): Promise<boolean> {
+    return (await this.#api('secret_exists', { name: checkSecretName(name) })).exists;
+  }
+
+  async deleteSecret(name: string): Promise<boolean> {
+    return (await this.#api('secret_delete', { name: checkSecretName(name) })).deleted;
+  }
+
   async close(): Promise<void> {
     if (this.#nc.isClosed()) return;
     await Promise.all([...this.#follows].map((f) => f.stop()));
@@ -191,7 +237,8 @@ class NatsSoloClient implements SoloClient {
   #follow<T>(verb: FollowVerb, req: FollowOptions): Follow<T> {
     // Validation errors are thrown here, synchronously, so a bad request never opens an inbox.
     checkServiceFilter(req);
-    const inbox = createInbox();
+    // Under the user's inbox prefix: a tenant's NATS user may subscribe nowhere else.
+    const inbox = createInbox(this.#opts.inboxPrefix);
     // Subscribing before the follow request is sent means no item can arrive before we listen: both go out
     // on the same connection, in order.
     const sub = this.#nc.subscribe(inbox);
@@ -218,25 +265,7 @@ class NatsSoloClient implements SoloClient {
     });
   }
 
-  async #request<R>(subject: Subject, body: unknown, o: { timeoutMs: number; what: string; extraHeaders?: Record<string, string> | undefined }): Promise<R> {
-    const correlationId = randomUUID();
-    const h = headers();
-    for (const [k, v] of Object.entries(o.extraHeaders ?? {})) h.set(k, v);
-    h.set(HEADERS.correlationId, correlationId);
-    injectTraceHeaders(h);
-    if (this.#opts.token !== undefined) h.set(HEADERS.token, this.#opts.token);
-    let text: string;
-    try {
-      const msg = await this.#nc.request(subject, JSON.stringify(body), { timeout: o.timeoutMs, headers: h });
-      text = msg.string();
-    } catch (err) {
-      const ctx = { natsUrl: this.#opts.natsUrl, tenant: this.#opts.tenant, what: o.what, timeoutMs: o.timeoutMs };
-      throw withCorrelationId(translateRequestError(err, ctx), correlationId);
-    }
-    try {
-      return unwrapReply<R>(text);
-    } catch (err) {
-      throw withCorrelationId(err, correlationId);
-    }
+  #request<R>(subject: Subject, body: unknown, o: RequestOptions): Promise<R> {
+    return this.#requester.request<R>(subject, body, o);
   }
 }

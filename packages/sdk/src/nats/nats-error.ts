@@ -5,7 +5,8 @@ import { SoloError } from '@solo/protocol';
 /** What was being attempted when NATS failed, for the message. */
 export interface NatsFailureContext {
   natsUrl: string;
-  tenant: string;
+  /** Tenant the request acts for; null for the operator API. */
+  tenant: string | null;
   /** E.g. "Request 'list'" or "Call to service 'counter'". */
   what: string;
   timeoutMs: number;
@@ -20,7 +21,7 @@ export function translateConnectError(err: unknown, natsUrl: string): SoloError 
   if (err instanceof NatsError && (err.isAuthError() || err.code === NatsCode.AuthorizationViolation)) {
     return new SoloError(
       'unauthorized',
-      `NATS at ${natsUrl} refused the connection credentials (${err.message}). Check the token or NATS credentials.`,
+      `NATS at ${natsUrl} refused the connection credentials (${err.message}). A Solo node's embedded NATS accepts only its nkey users: pass the credentials file \`solo tenant create\` wrote (--credentials, SOLO_CREDENTIALS or the credentials option), and check that the tenant's NATS user was not rotated (\`solo tenant rotate-nats\`).`,
       { cause: err },
     );
   }
@@ -45,7 +46,7 @@ export function translateRequestError(err: unknown, ctx: NatsFailureContext): So
     case NatsCode.NoResponders:
       return new SoloError(
         'unavailable',
-        `No Solo node answers on ${ctx.natsUrl} for tenant '${ctx.tenant}'. ${startHint(ctx.natsUrl)}`,
+        `No Solo node answers on ${ctx.natsUrl} for ${ctx.tenant === null ? 'the operator API' : `tenant '${ctx.tenant}'`}. ${startHint(ctx.natsUrl)}`,
         {
           cause: err,
           details: { nats_url: ctx.natsUrl },
@@ -68,9 +69,19 @@ export function translateRequestError(err: unknown, ctx: NatsFailureContext): So
       );
     case NatsCode.PermissionsViolation:
     case NatsCode.AuthorizationViolation:
+      if (/subscription/i.test(err.message)) {
+        // The reply inbox is outside what the NATS user may subscribe to: a tenant user needs its own prefix.
+        return new SoloError(
+          'forbidden',
+          `NATS does not let this connection subscribe to its reply inbox (${err.message}). Set inboxPrefix to the NATS user's inbox prefix (the credentials' nats.inbox_prefix, e.g. _INBOX_<tenant>), or pass the whole credentials.`,
+          { cause: err, details: { field: 'inboxPrefix' } },
+        );
+      }
       return new SoloError(
         'forbidden',
-        `NATS does not allow this connection to reach tenant '${ctx.tenant}' (${err.message}). Use credentials of that tenant.`,
+        ctx.tenant === null
+          ? `NATS does not allow this connection to reach the operator API (${err.message}). Use the operator's credentials.`
+          : `NATS does not allow this connection to reach tenant '${ctx.tenant}' (${err.message}). Use credentials of that tenant (and its inbox prefix).`,
         {
           cause: err,
         },

@@ -1,5 +1,5 @@
 // The node's local LMDB store: one environment in the data directory holding artifacts, services, snapshots,
-// checkpoints and node metadata, each in its own sub-database named by protocol's LMDB_DBS.
+// checkpoints, node metadata and the secrets vault, each in its own sub-database named by protocol's LMDB_DBS.
 import { mkdirSync } from 'node:fs';
 import { open } from 'lmdb';
 import type { RootDatabase } from 'lmdb';
@@ -7,6 +7,8 @@ import { LMDB_DBS, SoloError } from '@solo/protocol';
 import type { Json } from '@solo/protocol';
 import { ArtifactStore } from './artifact-store.ts';
 import { TypedDb } from './typed-db.ts';
+import { VaultDb } from './vault-db.ts';
+import type { VaultRecord } from './vault-db.ts';
 import type { TransactionScope } from './typed-db.ts';
 import { lmdbSync, toLmdbError } from './lmdb-error.ts';
 
@@ -36,6 +38,8 @@ export class LocalStore<S extends LocalStoreSchema = JsonStoreSchema> {
   readonly meta: TypedDb<S['meta']>;
   readonly checkpoints: TypedDb<S['checkpoints']>;
   readonly timers: TypedDb<S['timers']>;
+  /** The secrets vault's records (synchronous; see VaultDb). */
+  readonly vault: VaultDb;
   readonly #root: RootDatabase;
   readonly #scope: TransactionScope = { active: false };
   #closed: Promise<void> | undefined;
@@ -49,6 +53,7 @@ export class LocalStore<S extends LocalStoreSchema = JsonStoreSchema> {
     this.meta = typed(LMDB_DBS.meta);
     this.checkpoints = typed(LMDB_DBS.checkpoints);
     this.timers = typed(LMDB_DBS.timers);
+    this.vault = new VaultDb(root.openDB<VaultRecord, string>({ name: LMDB_DBS.vault, encoding: 'msgpack' }), root);
   }
 
   /** Opens (creating if needed) the store in `dir`. @throws `internal` when the directory cannot hold an LMDB environment. */
