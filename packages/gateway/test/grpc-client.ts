@@ -1,14 +1,16 @@
 // A gRPC client for the tests, generated at run time from the same proto files the door serves
-// (proto-loader), with promise helpers for unary calls and collected server streams.
+// (proto-loader), with promise helpers for unary calls and collected server streams. A client made with a
+// token sends it on every call (metadata `authorization: Bearer <token>`).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@grpc/grpc-js';
 import {
+  Metadata,
   credentials,
   loadPackageDefinition,
+  type ChannelCredentials,
   type ClientReadableStream,
   type GrpcObject,
-  type Metadata,
   type ServiceClientConstructor,
   type ServiceError,
 } from '@grpc/grpc-js';
@@ -41,10 +43,33 @@ export function target(url: string): string {
   return url.replace(/^grpcs:\/\//, '');
 }
 
+/** Options of {@link soloClient}. */
+export interface SoloClientOptions {
+  /** Sent on every call as `authorization: Bearer <token>`. @default none */
+  token?: string;
+  /** Raw `authorization` metadata value (overrides `token`), for malformed-header tests. @default none */
+  authorization?: string;
+  /** The service path. @default solo.v1.SoloKernel */
+  service?: string[];
+}
+
+/** Mutual TLS credentials, plus the token on every call when one is given. */
+function channelCredentials(tls: ClientTls, o: SoloClientOptions): ChannelCredentials {
+  const ssl = credentials.createSsl(tls.ca, tls.key, tls.cert);
+  const auth = o.authorization ?? (o.token !== undefined ? `Bearer ${o.token}` : undefined);
+  if (auth === undefined) return ssl;
+  const perCall = credentials.createFromMetadataGenerator((_params, cb) => {
+    const md = new Metadata();
+    md.set('authorization', auth);
+    cb(null, md);
+  });
+  return credentials.combineChannelCredentials(ssl, perCall);
+}
+
 /** A SoloKernel client over mutual TLS (no client certificate when `tls.cert` is null). */
-export function soloClient(url: string, tls: ClientTls, service: string[] = ['solo', 'v1', 'SoloKernel']): Client {
-  const Ctor = ctorOf(root, service);
-  return new Ctor(target(url), credentials.createSsl(tls.ca, tls.key, tls.cert));
+export function soloClient(url: string, tls: ClientTls, o: SoloClientOptions = {}): Client {
+  const Ctor = ctorOf(root, o.service ?? ['solo', 'v1', 'SoloKernel']);
+  return new Ctor(target(url), channelCredentials(tls, o));
 }
 
 /** The reflection client (grpc.reflection.v1), from the proto shipped with @grpc/reflection. */
@@ -59,27 +84,34 @@ export function reflectionClient(url: string, tls: ClientTls): Client {
 
 type UnaryMethod = (
   req: unknown,
+  metadata: Metadata,
   opts: { deadline?: Date },
   cb: (err: ServiceError | null, res: unknown) => void,
 ) => void;
 
+/** Per-call options: a deadline, and metadata (e.g. `traceparent`, `solo-correlation-id`). */
+export interface CallOptions {
+  deadline?: Date;
+  metadata?: Record<string, string>;
+}
+
+function metadataOf(values: Record<string, string> | undefined): Metadata {
+  const md = new Metadata();
+  for (const [k, v] of Object.entries(values ?? {})) md.set(k, v);
+  return md;
+}
+
 /** One unary call; resolves with the reply message. */
-export function unary<T = Record<string, unknown>>(
-  client: Client,
-  method: string,
-  req: unknown,
-  opts: { deadline?: Date } = {},
-): Promise<T> {
+export function unary<T = Record<string, unknown>>(client: Client, method: string, req: unknown, opts: CallOptions = {}): Promise<T> {
   const fn = (client as unknown as Record<string, UnaryMethod>)[method];
   if (fn === undefined) throw new Error(`no method ${method}`);
-  return new Promise((resolve, reject) =>
-    fn.call(client, req, opts, (err, res) => (err ? reject(err) : resolve(res as T))),
-  );
+  const callOpts = opts.deadline !== undefined ? { deadline: opts.deadline } : {};
+  return new Promise((resolve, reject) => fn.call(client, req, metadataOf(opts.metadata), callOpts, (err, res) => (err ? reject(err) : resolve(res as T))));
 }
 
 /** The parsed `json` of a JsonReply. */
-export async function unaryJson(client: Client, method: string, req: unknown): Promise<Record<string, unknown>> {
-  const r = await unary<{ json: string }>(client, method, req);
+export async function unaryJson(client: Client, method: string, req: unknown, opts: CallOptions = {}): Promise<Record<string, unknown>> {
+  const r = await unary<{ json: string }>(client, method, req, opts);
   return JSON.parse(r.json) as Record<string, unknown>;
 }
 
@@ -93,13 +125,21 @@ export function serverStream<T>(client: Client, method: string, req: unknown): C
 /** The gRPC status and the Solo code (trailing metadata `solo-code`) of a failed call. */
 export async function failure(
   p: Promise<unknown>,
-): Promise<{ status: number; code: string | undefined; details: string }> {
+): Promise<{ status: number; code: string | undefined; details: string; soloDetails: Record<string, unknown> | undefined; correlationId: string | undefined }> {
   try {
     await p;
   } catch (err) {
     const e = err as ServiceError & { metadata?: Metadata };
     const code = e.metadata?.get('solo-code')[0];
-    return { status: e.code, code: typeof code === 'string' ? code : undefined, details: e.details };
+    const details = e.metadata?.get('solo-details')[0];
+    const correlation = e.metadata?.get('solo-correlation-id')[0];
+    return {
+      status: e.code,
+      code: typeof code === 'string' ? code : undefined,
+      details: e.details,
+      soloDetails: typeof details === 'string' ? (JSON.parse(details) as Record<string, unknown>) : undefined,
+      correlationId: typeof correlation === 'string' ? correlation : undefined,
+    };
   }
   throw new Error('expected the call to fail');
 }

@@ -1,12 +1,15 @@
-// The gRPC door against a real node: every verb of solo.v1.SoloKernel, Watch resume and cancel (no consumer
-// left behind), the same Solo codes as the NATS door for the same bad input, grpc.health.v1 and reflection.
+// The gRPC door against a real node: every service verb of solo.v1.SoloKernel (with a tenant's certificate and
+// its own token), Watch resume and cancel (no consumer left behind), the same Solo codes as the NATS door for
+// the same bad input, grpc.health.v1 (Check, and Watch streaming changes) and reflection. Tokens, secrets,
+// hot swap and the request observation: grpc-security.int.test.ts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { status, type Client } from '@grpc/grpc-js';
-import { createTempDir, uniqueName, waitFor, type TempDir } from '@solo/testkit';
+import { createTempDir, waitFor, type TempDir } from '@solo/testkit';
 import { GRPC_STATUS } from '@solo/gateway';
 import { eventsStream, type ErrorCode } from '@solo/protocol';
 import { example, startNodeFixture, type NodeFixture } from './node-fixture.ts';
+import { createTenant } from './tenant-tokens.ts';
 import {
   clientTls,
   failure,
@@ -26,9 +29,10 @@ let client: Client;
 before(async () => {
   f = await startNodeFixture();
   certs = createTempDir('solo-certs-');
-  tenant = uniqueName('g');
+  const own = await createTenant(f, 'g');
+  tenant = own.tenant;
   tls = await clientTls(f.dir.path, tenant, certs.path);
-  client = soloClient(f.node.info.grpc_url, tls);
+  client = soloClient(f.node.info.grpc_url, tls, { token: own.token });
 });
 after(async () => {
   client.close();
@@ -236,10 +240,31 @@ describe('gRPC door: same codes as NATS', () => {
 });
 
 describe('gRPC door: health and reflection', () => {
-  it('answers grpc.health.v1 Check with SERVING', async () => {
-    const health = soloClient(f.node.info.grpc_url, tls, ['grpc', 'health', 'v1', 'Health']);
+  it('answers grpc.health.v1 Check with SERVING, with the client certificate alone', async () => {
+    const health = soloClient(f.node.info.grpc_url, tls, { service: ['grpc', 'health', 'v1', 'Health'] });
     assert.deepEqual(await unary(health, 'Check', { service: '' }), { status: 'SERVING' });
     assert.deepEqual(await unary(health, 'Check', { service: 'solo.v1.SoloKernel' }), { status: 'SERVING' });
+    const unknown = await failure(unary(health, 'Check', { service: 'no.such.Service' }));
+    assert.equal(unknown.status, status.NOT_FOUND);
+    health.close();
+  });
+
+  it('streams the serving status with Watch and ends the stream when the client cancels', async () => {
+    await waitFor(() => f.node.grpc.streams === 0, { timeoutMs: 10_000 });
+    const health = soloClient(f.node.info.grpc_url, tls, { service: ['grpc', 'health', 'v1', 'Health'] });
+    const s = serverStream<{ status: string }>(health, 'Watch', { service: '' });
+    const errors: { code?: number }[] = [];
+    s.on('error', (err: { code?: number }) => errors.push(err));
+    const first = await new Promise<{ status: string }>((resolve) => s.once('data', resolve));
+    assert.deepEqual(first, { status: 'SERVING' });
+    await waitFor(() => f.node.grpc.streams === 1, { timeoutMs: 10_000 });
+    s.cancel();
+    await waitFor(() => f.node.grpc.streams === 0 && errors.length === 1, { timeoutMs: 10_000 });
+    assert.equal(errors[0]?.code, status.CANCELLED);
+    const unknown = serverStream<{ status: string }>(health, 'Watch', { service: 'no.such.Service' });
+    unknown.on('error', () => {});
+    assert.deepEqual(await new Promise((resolve) => unknown.once('data', resolve)), { status: 'SERVICE_UNKNOWN' });
+    unknown.cancel();
     health.close();
   });
 

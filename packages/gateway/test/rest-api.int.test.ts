@@ -1,5 +1,6 @@
-// The REST door: services, registry, auth, pagination, the one error body, /openapi.json, and SSE streams
-// (resume from Last-Event-ID, heartbeats, and no consumer left behind by clients that leave).
+// The REST door: services (hot swap included), registry, the operator's token naming a tenant, pagination, the
+// one error body, /openapi.json, and SSE streams (resume from Last-Event-ID, heartbeats, and no consumer left
+// behind by clients that leave). Tenant tokens, isolation and the security resources: rest-security.int.test.ts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { uniqueName, waitFor } from '@solo/testkit';
@@ -18,12 +19,19 @@ after(async () => {
 });
 
 type Body = Record<string, unknown>;
-async function rest(tenant: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Body }> {
+/** A REST request with the admin token (or `token`; null for none), acting for `tenant` (X-Solo-Tenant). */
+async function rest(tenant: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, token: string | null = f.adminToken): Promise<{ status: number; body: Body; headers: Headers }> {
   const h: Record<string, string> = { ...headers };
   if (tenant !== null) h['x-solo-tenant'] = tenant;
+  if (token !== null) h['authorization'] = `Bearer ${token}`;
   if (body !== undefined) h['content-type'] = 'application/json';
   const res = await fetch(`${base}${path}`, { method, headers: h, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
-  return { status: res.status, body: (await res.json()) as Body };
+  return { status: res.status, body: (await res.json()) as Body, headers: res.headers };
+}
+
+/** The query string that names the tenant and carries the admin token (SSE: EventSource sends no headers). */
+function streamAuth(tenant: string): string {
+  return `tenant=${tenant}&access_token=${encodeURIComponent(f.adminToken)}`;
 }
 
 /** Reads an SSE response until `until` is true of the text so far; then drops the connection. */
@@ -65,7 +73,7 @@ describe('REST: services', () => {
     const s = await rest(t, 'GET', '/services/counter');
     assert.equal(s.body['status'], 'running');
     const c = await rest(t, 'POST', '/services/counter/call', { message: { op: 'inc', by: 2 } });
-    assert.deepEqual(c, { status: 200, body: { reply: { count: 2 } } });
+    assert.deepEqual([c.status, c.body], [200, { reply: { count: 2 } }]);
     const cast = await rest(t, 'POST', '/services/counter/cast', { message: { op: 'inc' } });
     assert.equal(cast.status, 202);
     assert.equal(typeof cast.body['seq'], 'number');
@@ -104,17 +112,53 @@ describe('REST: services', () => {
     }
   });
 
-  it('needs a tenant: no header is unauthorized, and X-Tenant-ID alone grants nothing', async () => {
-    const none = await rest(null, 'GET', '/services');
-    assert.equal(none.status, 401);
-    assert.equal(none.body['error'], 'unauthorized');
-    const wrongHeader = await rest(null, 'GET', '/services', undefined, { 'x-tenant-id': uniqueName() });
-    assert.equal(wrongHeader.body['error'], 'unauthorized');
+  it('hot swaps with PUT /services/{id}/code: the state is kept and GET shows the new version', async () => {
+    const t = uniqueName();
+    await rest(t, 'POST', '/services', { service_id: 'counter', source: example('counter') });
+    await rest(t, 'POST', '/services/counter/call', { message: { op: 'inc', by: 5 } });
+    const v2 = example('counter').replace("version: '1.0.0'", "version: '2.0.0'");
+    const s = await rest(t, 'PUT', '/services/counter/code', { source: v2, rollback_window_ms: 0 });
+    assert.equal(s.status, 200, JSON.stringify(s.body));
+    assert.deepEqual([s.body['service_id'], s.body['version'], s.body['from_version'], s.body['code_version']], ['counter', 2, 1, '2.0.0']);
+    const after = await rest(t, 'GET', '/services/counter');
+    assert.deepEqual([after.body['version'], after.body['code_version']], [2, '2.0.0']);
+    const c = await rest(t, 'POST', '/services/counter/call', { message: { op: 'get' } });
+    assert.deepEqual(c.body, { reply: { count: 5 } });
+  });
+
+  it('refuses a bad hot swap with the same codes as the NATS door, and changes nothing', async () => {
+    const t = uniqueName();
+    await rest(t, 'POST', '/services', { service_id: 'counter', source: example('counter') });
+    const cases: Array<[string, unknown, string, number]> = [
+      ['/services/counter/code', { source: '' }, 'invalid_request', 400],
+      ['/services/counter/code', { source: example('counter'), colour: 'red' }, 'invalid_request', 400],
+      ['/services/counter/code', { source: example('counter'), rollback_window_ms: -1 }, 'invalid_request', 400],
+      ['/services/counter/code', { source: 'export default {' }, 'compile_error', 422],
+      ['/services/counter/code', '[1]', 'invalid_request', 400],
+      ['/services/ghost/code', { source: example('counter') }, 'not_found', 404],
+      ['/services/Bad!/code', { source: example('counter') }, 'invalid_request', 400],
+    ];
+    for (const [path, body, code, status] of cases) {
+      const r = await rest(t, 'PUT', path, body);
+      assert.deepEqual([r.body['error'], r.status], [code, status], `${path} ${JSON.stringify(body).slice(0, 60)}`);
+    }
+    assert.equal((await rest(t, 'GET', '/services/counter')).body['version'], 1);
+  });
+
+  it("acts for the tenant the operator's token names, and needs a token", async () => {
+    const none = await rest(uniqueName(), 'GET', '/services', undefined, {}, null);
+    assert.deepEqual([none.status, none.body['error']], [401, 'unauthorized']);
+    const wrongHeader = await rest(null, 'GET', '/services', undefined, { 'x-tenant-id': uniqueName() }, null);
+    assert.deepEqual([wrongHeader.status, wrongHeader.body['error']], [401, 'unauthorized']);
     const bad = await rest('Not Valid', 'GET', '/services');
     assert.equal(bad.body['error'], 'invalid_request');
-    const viaQuery = await rest(null, 'GET', `/services?tenant=${uniqueName()}`, undefined, { authorization: 'Bearer opaque' });
-    assert.equal(viaQuery.status, 200);
-    assert.equal(viaQuery.body['total'], 0);
+    const unnamed = await rest(null, 'GET', '/services');
+    assert.equal(unnamed.body['error'], 'invalid_request');
+    const viaQuery = await rest(null, 'GET', `/services?tenant=${uniqueName()}`);
+    assert.deepEqual([viaQuery.status, viaQuery.body['total']], [200, 0]);
+    // The token comes as a query parameter only on streams.
+    const queryToken = await rest(null, 'GET', `/services?${streamAuth(uniqueName())}`, undefined, {}, null);
+    assert.equal(queryToken.body['error'], 'unauthorized');
   });
 });
 
@@ -139,9 +183,18 @@ describe('REST: /openapi.json', () => {
     const res = await fetch(`${base}/openapi.json`);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>> };
     assert.equal(doc.openapi, '3.1.0');
-    for (const p of ['/services', '/services/{id}', '/services/{id}/call', '/services/{id}/cast', '/events', '/logs', '/registry', '/health', '/metrics']) assert.ok(doc.paths[p], p);
+    for (const p of ['/services', '/services/{id}', '/services/{id}/code', '/services/{id}/call', '/services/{id}/cast', '/events', '/logs', '/registry', '/tokens', '/tokens/{token_id}', '/secrets', '/secrets/{name}', '/health', '/metrics']) assert.ok(doc.paths[p], p);
     const deploy = doc.paths['/services']?.['post']?.requestBody?.content['application/json']?.schema;
     assert.ok(deploy?.properties['source']);
+    const swap = doc.paths['/services/{id}/code']?.['put']?.requestBody?.content['application/json']?.schema;
+    assert.ok(swap?.properties['source'] && swap.properties['rollback_window_ms'] && !swap.properties['service_id']);
+    const grant = doc.paths['/tokens']?.['post']?.requestBody?.content['application/json']?.schema;
+    assert.ok(grant?.properties['permissions']);
+    const secret = doc.paths['/secrets']?.['post']?.requestBody?.content['application/json']?.schema;
+    assert.deepEqual(Object.keys(secret?.properties ?? {}).sort(), ['name', 'value']);
+    // No reply schema of the secrets routes has a value field.
+    const text = JSON.stringify([doc.paths['/secrets']?.['get'], doc.paths['/secrets/{name}']]);
+    assert.ok(!text.includes('"value"'), text);
   });
 });
 
@@ -150,10 +203,10 @@ describe('REST: SSE streams', () => {
     const t = uniqueName();
     await rest(t, 'POST', '/services', { service_id: 'a', source: example('counter') });
     await rest(t, 'POST', '/services', { service_id: 'b', source: example('counter') });
-    const first = await readSse(`/events?tenant=${t}&since_seq=1`, (x) => (x.match(/^id: /gm) ?? []).length >= 2);
+    const first = await readSse(`/events?${streamAuth(t)}&since_seq=1`, (x) => (x.match(/^id: /gm) ?? []).length >= 2);
     const ids = [...first.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
     assert.match(first, /event: service_deployed/);
-    const resumed = await readSse(`/events?tenant=${t}`, (x) => /^id: /m.test(x), { 'last-event-id': String(ids[0]) });
+    const resumed = await readSse(`/events?${streamAuth(t)}`, (x) => /^id: /m.test(x), { 'last-event-id': String(ids[0]) });
     const next = Number(/^id: (\d+)$/m.exec(resumed)?.[1]);
     assert.equal(next, ids[1]);
   });
@@ -161,12 +214,12 @@ describe('REST: SSE streams', () => {
   it('sends heartbeat comments and rejects a bad Last-Event-ID', async () => {
     const door: HttpDoor = await startHttpDoor({ kernel: f.node.kernel, metrics: f.node.metrics, log: { info: () => {}, warn: () => {}, error: () => {} }, sseHeartbeatMs: 20 });
     try {
-      const text = await readSse(`/logs?tenant=${uniqueName()}`, (x) => x.includes(': heartbeat'), {}, door.url);
+      const text = await readSse(`/logs?${streamAuth(uniqueName())}`, (x) => x.includes(': heartbeat'), {}, door.url);
       assert.match(text, /: heartbeat\n\n/);
-      const bad = await fetch(`${door.url}/events?tenant=${uniqueName()}`, { headers: { 'last-event-id': 'x' } });
+      const bad = await fetch(`${door.url}/events?${streamAuth(uniqueName())}`, { headers: { 'last-event-id': 'x' } });
       assert.equal(bad.status, 400);
       assert.equal(((await bad.json()) as Body)['error'], 'invalid_request');
-      const unknownType = await fetch(`${door.url}/events?tenant=${uniqueName()}&type=nope`);
+      const unknownType = await fetch(`${door.url}/events?${streamAuth(uniqueName())}&type=nope`);
       assert.equal(((await unknownType.json()) as Body)['error'], 'invalid_request');
     } finally {
       await door.stop();
@@ -177,7 +230,7 @@ describe('REST: SSE streams', () => {
     const baseline = await consumerCount();
     const t = uniqueName();
     for (let batch = 0; batch < 20; batch++) {
-      await Promise.all(Array.from({ length: 50 }, () => readSse(`/events?tenant=${t}`, (x) => x.includes(': connected'))));
+      await Promise.all(Array.from({ length: 50 }, () => readSse(`/events?${streamAuth(t)}`, (x) => x.includes(': connected'))));
     }
     await waitFor(() => f.node.http.sseStreams === 0, { timeoutMs: 30_000 });
     await waitFor(async () => (await consumerCount()) === baseline, { timeoutMs: 30_000 });

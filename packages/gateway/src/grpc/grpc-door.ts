@@ -1,22 +1,17 @@
 // The gRPC door: solo.v1.SoloKernel, the standard grpc.health.v1 service and server reflection, over mutual
-// TLS (the node's CA verifies every client certificate), on 127.0.0.1 and a free port by default.
+// TLS (the node's CA verifies every client certificate), on 127.0.0.1 and a free port by default. Every
+// SoloKernel call also presents a capability token (metadata `authorization: Bearer <token>`).
 import { fileURLToPath } from 'node:url';
-import {
-  Server,
-  ServerCredentials,
-  loadPackageDefinition,
-  status,
-  type GrpcObject,
-  type ServiceDefinition,
-  type ServerUnaryCall,
-  type ServerWritableStream,
-  type sendUnaryData,
-} from '@grpc/grpc-js';
+import { Server, ServerCredentials, loadPackageDefinition, type GrpcObject, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { SoloError } from '@solo/protocol';
-import type { Kernel, KernelLogger } from '@solo/kernel';
+import type { Kernel, KernelLogger, NodeMetrics } from '@solo/kernel';
+import type { AuditSink } from '../telemetry/request-observer.ts';
+import { codeHandlers } from './code-handlers.ts';
+import { healthService } from './health-service.ts';
 import { kernelHandlers } from './kernel-handlers.ts';
+import { securityHandlers } from './security-handlers.ts';
 import { streamHandlers } from './stream-handlers.ts';
 import type { NodeTls } from './tls-certs.ts';
 
@@ -41,6 +36,12 @@ export interface GrpcDoorOptions {
   onShutdown: () => void;
   /** Grace for in-flight calls at stop before they are cut. @default 5000 */
   stopTimeoutMs?: number;
+  /** Counts and times every call (`solo_api_requests_total{door="grpc"}`). @default none */
+  metrics?: NodeMetrics;
+  /** Receives one audit record per call (`AuditLog` of `@solo/kernel`). @default none */
+  audit?: AuditSink;
+  /** Interval at which an open health `Watch` looks at the kernel's state. @default 500 */
+  healthPollMs?: number;
 }
 
 /** The running gRPC door. */
@@ -48,7 +49,7 @@ export interface GrpcDoor {
   /** `grpcs://127.0.0.1:<port>` (TLS; dial `127.0.0.1:<port>` with the node CA). */
   readonly url: string;
   readonly port: number;
-  /** Number of open Watch/Logs streams. */
+  /** Number of open streams (Watch, Logs, health Watch). */
   readonly streams: number;
   /** Ends every stream and stops the server. Idempotent. */
   stop(): Promise<void>;
@@ -90,32 +91,17 @@ export async function startGrpcDoor(o: GrpcDoorOptions): Promise<GrpcDoor> {
   const root = loadPackageDefinition(definition);
   const streams = new Set<() => Promise<void>>();
   const server = new Server();
+  const deps = { kernel: o.kernel, log: o.log, metrics: o.metrics, audit: o.audit };
   server.addService(serviceOf(root, ['solo', 'v1', 'SoloKernel']), {
-    ...kernelHandlers({ kernel: o.kernel, log: o.log, onShutdown: o.onShutdown }),
-    ...streamHandlers({ kernel: o.kernel, log: o.log, streams }),
+    ...kernelHandlers({ ...deps, onShutdown: o.onShutdown }),
+    ...codeHandlers(deps),
+    ...securityHandlers(deps),
+    ...streamHandlers({ ...deps, streams }),
   });
-  // grpc.health.v1: SERVING once the kernel accepts requests (after recovery), NOT_SERVING before.
-  const healthStatus = (service: string): { status: string } | null =>
-    service === '' || service === 'solo.v1.SoloKernel'
-      ? { status: o.kernel.health().status === 'ready' ? 'SERVING' : 'NOT_SERVING' }
-      : null;
-  server.addService(serviceOf(root, ['grpc', 'health', 'v1', 'Health']), {
-    Check: (call: ServerUnaryCall<{ service: string }, unknown>, done: sendUnaryData<unknown>) => {
-      const s = healthStatus(call.request.service);
-      if (s === null) done({ code: status.NOT_FOUND, details: `unknown service '${call.request.service}'` });
-      else done(null, s);
-    },
-    Watch: (call: ServerWritableStream<{ service: string }, unknown>) => {
-      call.write(healthStatus(call.request.service) ?? { status: 'SERVICE_UNKNOWN' });
-      const end = (): Promise<void> => {
-        streams.delete(end);
-        if (!call.cancelled) call.end();
-        return Promise.resolve();
-      };
-      streams.add(end);
-      call.on('cancelled', () => streams.delete(end));
-    },
-  });
+  server.addService(
+    serviceOf(root, ['grpc', 'health', 'v1', 'Health']),
+    healthService({ state: () => o.kernel.health().status, streams, ...(o.healthPollMs !== undefined ? { pollMs: o.healthPollMs } : {}) }),
+  );
   new ReflectionService(definition).addToServer(server);
 
   const credentials = ServerCredentials.createSsl(o.tls.ca, [{ cert_chain: o.tls.cert, private_key: o.tls.key }], true);

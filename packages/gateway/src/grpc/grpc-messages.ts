@@ -101,6 +101,67 @@ export interface LogEntryMessage {
   json: string;
 }
 
+/** `HotSwapRequest`. */
+export interface HotSwapMessage {
+  tenant: string;
+  service_id: string;
+  source: string;
+  filename: string;
+  /** proto3 `optional`: undefined when absent. */
+  rollback_window_ms?: number;
+}
+/** `ReplaceRequest`. */
+export interface ReplaceMessage {
+  tenant: string;
+  service_id: string;
+  source: string;
+  filename: string;
+}
+/** `RollbackRequest`. */
+export interface RollbackMessage {
+  tenant: string;
+  service_id: string;
+  to_version: number;
+}
+/** `RateLimit`. */
+export interface RateLimitMessage {
+  requests_per_second: number;
+  burst: number;
+}
+/** `GrantCapabilityRequest`. */
+export interface GrantCapabilityMessage {
+  tenant: string;
+  permissions: string[];
+  services: string[];
+  /** proto3 `optional`: undefined when absent. */
+  ttl_s?: number;
+  /** A message field: null when absent. */
+  rate_limit: RateLimitMessage | null;
+  /** proto3 `optional`: undefined when absent. */
+  persistent?: boolean;
+  label: string;
+}
+/** `RevokeCapabilityRequest`. */
+export interface RevokeCapabilityMessage {
+  tenant: string;
+  token_id: string;
+}
+/** `TenantRequest`. */
+export interface TenantMessage {
+  tenant: string;
+}
+/** `SetSecretRequest`. */
+export interface SetSecretMessage {
+  tenant: string;
+  name: string;
+  value: string;
+}
+/** `SecretRef`. */
+export interface SecretRefMessage {
+  tenant: string;
+  name: string;
+}
+
 /** Parses a `*_json` field; an empty field is `fallback`. @throws `invalid_request` naming the field */
 export function parseJsonField(text: string, field: string, fallback: unknown): unknown {
   if (text === '') return fallback;

@@ -1,9 +1,9 @@
 // The server-streaming verbs of solo.v1.SoloKernel (Watch, Logs): one ordered JetStream tail per stream,
 // resumable from a sequence, and stopped (its consumer deleted) as soon as the client cancels or the door stops.
+// Each is authorized like a unary call (certificate + token) and observed up to its opening: the request is
+// "open the stream", and its outcome is known once the first item could be delivered.
 import type { ServerWritableStream, UntypedServiceImplementation, handleServerStreamingCall } from '@grpc/grpc-js';
 import { isSoloError, type ApiVerb, type LogEntry, type SoloEvent, type TenantId } from '@solo/protocol';
-import type { Kernel, KernelLogger } from '@solo/kernel';
-import { authorizeGrpcRequest } from '../authorize.ts';
 import { REQUEST_SCHEMAS, parseWireBody } from '../nats/request-schemas.ts';
 import {
   given,
@@ -12,13 +12,10 @@ import {
   type LogsMessage,
   type WatchMessage,
 } from './grpc-messages.ts';
-import { toGrpcError } from './grpc-status.ts';
-import { peerIdentity } from './peer-identity.ts';
+import { authorizeGrpcCall, grpcFailure, observeGrpcCall, type GrpcDoorDeps } from './grpc-call.ts';
 
 /** What the stream handlers need from the node. */
-export interface StreamHandlersOptions {
-  kernel: Kernel;
-  log: KernelLogger;
+export interface StreamHandlersOptions extends GrpcDoorDeps {
   /** Ends of the open streams; the door calls each on stop. */
   streams: Set<() => Promise<void>>;
 }
@@ -47,7 +44,7 @@ function drained(call: ServerWritableStream<unknown, unknown>): Promise<void> {
 export function streamHandlers(o: StreamHandlersOptions): UntypedServiceImplementation {
   const { kernel, log } = o;
   const stream =
-    <Req extends { tenant: string }, T, Res>(
+    <Req extends { tenant: string; service_id: string }, T, Res>(
       verb: ApiVerb,
       open: (tenant: TenantId, req: Req) => OpenTail<T>,
       encode: (item: T) => Res,
@@ -55,18 +52,22 @@ export function streamHandlers(o: StreamHandlersOptions): UntypedServiceImplemen
     (call) => {
       void (async () => {
         let tail: OpenTail<T> | null = null;
+        const r = observeGrpcCall(o, call, verb);
         try {
-          const tenant = authorizeGrpcRequest({ verb, peer: peerIdentity(call), tenant: call.request.tenant });
+          const { tenant } = authorizeGrpcCall(kernel, call, r, verb, call.request.service_id);
           await kernel.whenAccepting();
           tail = open(tenant, call.request);
           // Errors up to here (bad filter, stream missing) end the call with their status, before any item.
           await tail.ready();
         } catch (err) {
           await tail?.stop();
-          if (!isSoloError(err)) log.error('grpc stream failed to open', { error: String(err) });
-          call.emit('error', toGrpcError(err));
+          if (!isSoloError(err)) log.error('grpc stream failed to open', { correlation_id: r.correlationId, error: String(err) });
+          r.obs.fail(err);
+          r.obs.end();
+          call.emit('error', grpcFailure(err, r.correlationId));
           return;
         }
+        r.obs.end();
         const opened = tail;
         let ended = false;
         let stopped: Promise<void> | null = null;
@@ -86,7 +87,7 @@ export function streamHandlers(o: StreamHandlersOptions): UntypedServiceImplemen
           }
           if (!call.cancelled) call.end();
         } catch (err) {
-          if (!ended && !call.cancelled) call.emit('error', toGrpcError(err));
+          if (!ended && !call.cancelled) call.emit('error', grpcFailure(err, r.correlationId));
         } finally {
           await end();
         }

@@ -17,8 +17,8 @@ export const healthRoutes: FastifyPluginCallback<HealthRoutesOptions> = (app, o,
     if (health.status === 'ready') return reply.code(200).send({ ok: true, ...health });
     const err = new SoloError('unavailable', `The node is ${health.status}; retry in a moment.`, { details: { ...health, retry_after_ms: 1000 } });
     req.soloObservation?.fail(err);
-    const { status, body } = httpError(err, req.soloCorrelationId);
-    return reply.code(status).send(body);
+    const { status, body, headers } = httpError(err, req.soloCorrelationId);
+    return reply.code(status).headers(headers).send(body);
   });
   done();
 };

@@ -1,5 +1,6 @@
 // The node's HTTP door: one fastify instance on loopback by default, with route plugins (metrics, health, the
-// REST API with its SSE streams, and /openapi.json). Hooks shared by every route live in http-hooks.ts.
+// REST API with its SSE streams, tokens and secrets, and /openapi.json). Every API route authorizes with a
+// bearer token; hooks shared by every route live in http-hooks.ts.
 import type { AddressInfo } from 'node:net';
 import { fastify } from 'fastify';
 import { SoloError } from '@solo/protocol';
@@ -8,8 +9,11 @@ import { healthRoutes } from './health-route.ts';
 import { registerHttpHooks } from './http-hooks.ts';
 import { metricsRoutes } from './metrics-route.ts';
 import { openApiRoutes } from './openapi-route.ts';
+import { routeList } from './rest-route-table.ts';
 import { restRoutes } from './rest-routes.ts';
+import { securityRoutes } from './security-routes.ts';
 import { sseRoutes } from './sse-routes.ts';
+import type { AuditSink } from '../telemetry/request-observer.ts';
 
 /** Where the HTTP door listens unless told otherwise: loopback only. */
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
@@ -27,6 +31,8 @@ export interface HttpDoorOptions {
   sseHeartbeatMs?: number;
   /** Version in `/openapi.json`. @default '0.0.0' */
   version?: string;
+  /** Receives one audit record per API request (`AuditLog` of `@solo/kernel`). @default none */
+  audit?: AuditSink;
 }
 
 /** The running HTTP door. */
@@ -38,23 +44,6 @@ export interface HttpDoor {
   /** Stops listening and closes open connections. Idempotent. */
   stop(): Promise<void>;
 }
-
-const ROUTES = [
-  'GET /health',
-  'GET /metrics',
-  'GET /openapi.json',
-  'POST /services',
-  'GET /services',
-  'GET /services/{id}',
-  'DELETE /services/{id}',
-  'POST /services/{id}/call',
-  'POST /services/{id}/cast',
-  'GET /events',
-  'GET /logs',
-  'POST /registry',
-  'GET /registry',
-  'DELETE /registry/{id}',
-] as const;
 
 /** Validates the listen address. @throws `invalid_request` naming `--http-port` or `--http-host` */
 export function resolveHttpAddress(o: { host?: string | undefined; port?: number | undefined }): { host: string; port: number } {
@@ -86,11 +75,12 @@ export async function startHttpDoor(o: HttpDoorOptions): Promise<HttpDoor> {
   const { host, port } = resolveHttpAddress(o);
   // fastify's own logger stays off: every request the node cares about is logged by the request observer.
   const app = fastify({ logger: false, forceCloseConnections: true, return503OnClosing: true });
-  registerHttpHooks(app, { log: o.log, metrics: o.metrics, routes: ROUTES });
+  registerHttpHooks(app, { log: o.log, metrics: o.metrics, audit: o.audit, routes: routeList() });
   await app.register(metricsRoutes, { metrics: o.metrics });
   await app.register(healthRoutes, { kernel: o.kernel });
   const streams = new Set<() => void>();
   await app.register(restRoutes, { kernel: o.kernel });
+  await app.register(securityRoutes, { kernel: o.kernel });
   await app.register(sseRoutes, { kernel: o.kernel, streams, ...(o.sseHeartbeatMs !== undefined ? { heartbeatMs: o.sseHeartbeatMs } : {}) });
   await app.register(openApiRoutes, { version: o.version ?? '0.0.0' });
   try {

@@ -1,11 +1,11 @@
 // Cross-cutting behaviour of the HTTP door, registered on the root instance before any route plugin:
-// correlation ids, request observation (span, metrics, log) for routes that name a verb, and the error
-// and not-found replies in Solo's one wire shape.
+// correlation ids, request observation (span, metrics, log, audit record) for routes that name a verb, and the
+// error and not-found replies in Solo's one wire shape (with `Retry-After` when the error hints a delay).
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { HEADERS, SoloError, isSoloError, type ApiVerb } from '@solo/protocol';
 import type { KernelLogger, NodeMetrics } from '@solo/kernel';
-import { observeRequest, type RequestObservation } from '../telemetry/request-observer.ts';
+import { observeRequest, type AuditSink, type RequestObservation } from '../telemetry/request-observer.ts';
 import { httpError } from './http-error-body.ts';
 
 declare module 'fastify' {
@@ -25,6 +25,8 @@ const CORRELATION_HEADER = HEADERS.correlationId.toLowerCase();
 export interface HttpHooksOptions {
   log: KernelLogger;
   metrics?: NodeMetrics | undefined;
+  /** Receives one audit record per observed request. @default none */
+  audit?: AuditSink | undefined;
   /** Listed in the not-found reply. */
   routes: readonly string[];
 }
@@ -59,6 +61,7 @@ export function registerHttpHooks(app: FastifyInstance, o: HttpHooksOptions): vo
       header: (name) => headerOf(req.headers[name.toLowerCase()]),
       metrics: o.metrics,
       log: o.log,
+      audit: o.audit,
     });
     obs.describe({ verb });
     req.soloObservation = obs;
@@ -74,9 +77,10 @@ export function registerHttpHooks(app: FastifyInstance, o: HttpHooksOptions): vo
   app.setErrorHandler((err, req, reply) => {
     const solo = toSoloError(err);
     req.soloObservation?.fail(solo);
-    const { status, body } = httpError(solo, req.soloCorrelationId);
+    const { status, body, headers } = httpError(solo, req.soloCorrelationId);
     if (body.error === 'internal') o.log.error('internal error', { door: 'rest', correlation_id: req.soloCorrelationId, error: err instanceof Error ? err.stack : String(err) });
-    return reply.code(status).send(body);
+    // `Retry-After` (whole seconds) when the error hints a delay: rate_limited, overloaded, unavailable.
+    return reply.code(status).headers(headers).send(body);
   });
 
   app.setNotFoundHandler((req, reply) => {

@@ -1,12 +1,16 @@
 // How the REST door turns an HTTP request into the body a wire parser validates: path parameters win over the
-// body, query strings become numbers and booleans where the wire type says so, and `tenant` is not a field.
+// body, query strings become numbers and booleans where the wire type says so, and `tenant` and `access_token`
+// are not fields.
 import { SoloError } from '@solo/protocol';
 
-/** Query parameters every route accepts besides its own: the interim tenant (see authorize.ts). */
-export const COMMON_QUERY = ['tenant'] as const;
+/**
+ * Query parameters every route accepts besides its own: the tenant the operator's token acts for, and the
+ * token itself on streams (see `authorizeRestRequest`).
+ */
+export const COMMON_QUERY = ['tenant', 'access_token'] as const;
 
 /**
- * The wire body of a query string: `tenant` dropped, `numeric` fields made numbers and `boolean` fields
+ * The wire body of a query string: `tenant` and `access_token` dropped, `numeric` fields made numbers and `boolean` fields
  * booleans when they look like one (anything else is left as text, so the schema names the field).
  */
 export function queryBody(query: unknown, o: { numeric?: readonly string[]; boolean?: readonly string[]; tags?: readonly string[] } = {}): Record<string, unknown> {

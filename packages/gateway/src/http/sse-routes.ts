@@ -1,13 +1,14 @@
 // `GET /events` and `GET /logs` as Server-Sent Events: one ordered JetStream consumer per open stream, resumable
 // from `Last-Event-ID` (or `?since_seq=`), a `: heartbeat` comment every 15 s, and the consumer deleted as soon
-// as the client leaves or the door stops, so no stream outlives its client.
+// as the client leaves or the door stops, so no stream outlives its client. The token may come as
+// `?access_token=` (EventSource cannot set headers); the request is observed up to the stream's opening.
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { HEADERS, SoloError, type ApiVerb, type TenantId } from '@solo/protocol';
 import type { Kernel } from '@solo/kernel';
-import { authorizeRestRequest } from '../authorize.ts';
 import { REQUEST_SCHEMAS, parseWireBody } from '../nats/request-schemas.ts';
 import { httpError } from './http-error-body.ts';
+import { restPrincipal } from './rest-principal.ts';
 import { queryBody } from './rest-request.ts';
 
 /** Default interval of SSE heartbeat comments. */
@@ -60,11 +61,7 @@ export const sseRoutes: FastifyPluginCallback<SseRoutesOptions> = (app, o, done)
   const heartbeatMs = o.heartbeatMs ?? SSE_HEARTBEAT_MS;
 
   const stream = async <T extends Item>(req: FastifyRequest, reply: FastifyReply, verb: ApiVerb, open: (tenant: TenantId) => AsyncIterable<T> & { ready(): Promise<void>; stop(): Promise<void> }): Promise<void> => {
-    const header = (name: string): string | undefined => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v[0] : v;
-    };
-    const { tenant } = authorizeRestRequest({ verb, header, query: (req.query ?? {}) as Record<string, unknown> });
+    const { tenant } = restPrincipal(o.kernel, req, verb, { allowQueryToken: true });
     await o.kernel.whenAccepting();
     const tail = open(tenant);
     try {
@@ -74,6 +71,8 @@ export const sseRoutes: FastifyPluginCallback<SseRoutesOptions> = (app, o, done)
       await tail.stop();
       throw err;
     }
+    // The request (authorize, open the tail) is done: its observation ends here, not when the stream does.
+    req.soloObservation?.end();
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -109,14 +108,14 @@ export const sseRoutes: FastifyPluginCallback<SseRoutesOptions> = (app, o, done)
     }
   };
 
-  app.get('/events', (req, reply) =>
+  app.get('/events', { config: { soloVerb: 'events_follow' } }, (req, reply) =>
     stream(req, reply, 'events_follow', (tenant) => {
       const q = parseWireBody(eventsQuery, queryBody(req.query, { numeric: ['since_seq'] }));
       const sinceSeq = resumeSeq(req, q.since_seq);
       return o.kernel.tailEvents(tenant, { ...(q.service_id ? { service: q.service_id } : {}), ...(q.type ? { type: q.type } : {}), ...(sinceSeq ? { sinceSeq } : {}) });
     }),
   );
-  app.get('/logs', (req, reply) =>
+  app.get('/logs', { config: { soloVerb: 'logs_follow' } }, (req, reply) =>
     stream(req, reply, 'logs_follow', (tenant) => {
       const q = parseWireBody(logsQuery, queryBody(req.query, { numeric: ['since_seq'] }));
       const sinceSeq = resumeSeq(req, q.since_seq);
