@@ -93,8 +93,9 @@ function load(
 /** The restart row, and the same two pipelined calls without a crash, sampled in alternation (same load). */
 async function restartLatency(client: SoloClient, ctx: SuiteContext, count: number): Promise<{ restart: Measurement; plain: Measurement }> {
   const source = readFileSync(join(ctx.repoRoot, 'examples', 'crashy.ts'), 'utf8');
-  // A generous intensity, so that a thousand deliberate crashes never fail the service.
-  await client.deploy({ service_id: 'crashy', source, filename: 'crashy.ts', max_restarts: 1_000_000, max_seconds: 1 });
+  // A generous intensity, so that a thousand deliberate crashes never fail the service, and no circuit breaker
+  // (it would fail the calls fast after a few crashes; this row measures restarts).
+  await client.deploy({ service_id: 'crashy', source, filename: 'crashy.ts', max_restarts: 1_000_000, max_seconds: 1, limits: { circuit_crashes: 0 } });
   const samples: number[] = [];
   const plain: number[] = [];
   for (let i = 0; i < count + 20; i++) {
@@ -189,7 +190,7 @@ export const supervisionSuite: Suite = {
     const beam = latencyFromSamples(await beamRestart(ctx, ctx.pick(2000, 20)));
     emit({ measure: M.beam, result: beam });
     const node = await ctx.startNode('supervision');
-    const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT });
+    const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
     try {
       const { restart, plain } = await restartLatency(client, ctx, ctx.pick(300, 5));
       emit({

@@ -11,10 +11,15 @@ export interface ActorOptions {
   maxTimers?: number;
   /** Told of every crash of an incarnation, and once of the final stop. */
   onExit: (reason: ExitReason) => void;
+  /**
+   * Told how long the synchronous part of each handler held this thread (ms) and when it ended
+   * (`performance.now()`): the owner's load shedder weighs tenants by it. @default none
+   */
+  onBusy?: (syncMs: number, endMs: number) => void;
 }
 
-/** {@link ActorOptions} with defaults applied. */
-export type ResolvedActorOptions = Required<ActorOptions>;
+/** {@link ActorOptions} with defaults applied (`onBusy` stays optional). */
+export type ResolvedActorOptions = Required<Omit<ActorOptions, 'onBusy'>> & Pick<ActorOptions, 'onBusy'>;
 
 /** Options of `Actor.stop`. */
 export interface ActorStopOptions {
@@ -43,6 +48,7 @@ export function resolveActorOptions(opts: ActorOptions): ResolvedActorOptions {
     maxCastAttempts: positiveInt('maxCastAttempts', opts.maxCastAttempts, 3),
     maxTimers: positiveInt('maxTimers', opts.maxTimers, 1000),
     onExit: opts.onExit,
+    onBusy: opts.onBusy,
   };
 }
 

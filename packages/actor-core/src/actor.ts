@@ -16,12 +16,16 @@ export class Actor {
   readonly #tenant: string;
   readonly #service: string;
   readonly #onExit: (reason: ExitReason) => void;
+  readonly #onBusy: ((syncMs: number, endMs: number) => void) | undefined;
   readonly #timers: ActorTimers;
   readonly #mailbox: EnvelopeQueue;
   #running: Envelope | null = null;
   #incarnation: SandboxedActor | null = null;
   #crashed = false;
   #handled = 0;
+  /** performance.now() when the message in flight started, and the wall time of the last one that completed. */
+  #runningSinceMs = 0;
+  #lastHandlerMs: number | null = null;
   #phase: 'open' | 'stopping' | 'stopped' | 'closed' = 'open';
   #closeError: SoloError | null = null;
   #stopping: Promise<'normal' | 'forced'> | null = null;
@@ -47,6 +51,7 @@ export class Actor {
     this.#mailbox = new EnvelopeQueue({ tenant: o.tenant, service: o.service, maxCastAttempts: o.maxCastAttempts });
     this.#timers = new ActorTimers({ maxTimers: o.maxTimers, fire: (m) => void this.info(m) });
     this.#onExit = o.onExit;
+    this.#onBusy = o.onBusy;
   }
 
   /** Messages queued and not yet started (the in-flight one excluded). */
@@ -56,6 +61,14 @@ export class Actor {
   /** Messages whose handler completed without crashing, across incarnations. */
   get messagesHandled(): number {
     return this.#handled;
+  }
+  /** Pending volatile timers (`ctx.setTimer` without `durable`). */
+  get timerCount(): number {
+    return this.#timers.size;
+  }
+  /** Wall time in ms of the last handler that completed without crashing; null before the first. */
+  get lastHandlerMs(): number | null {
+    return this.#lastHandlerMs;
   }
   /** The attached incarnation; null before the first attach, after a crash and after stop/close. */
   get incarnation(): SandboxedActor | null {
@@ -85,6 +98,7 @@ export class Actor {
     }
     this.#incarnation = instance;
     this.#crashed = false;
+    this.#watch(instance);
     this.#pump();
   }
 
@@ -181,6 +195,7 @@ export class Actor {
       throw new SoloError('internal', `Actor '${this.#tenant}/${this.#service}' can swap its incarnation only while paused and idle with one attached.`);
     }
     this.#incarnation = next;
+    this.#watch(next);
     return old;
   }
 
@@ -315,10 +330,16 @@ export class Actor {
     const env = this.#mailbox.take();
     if (env === undefined) return;
     this.#running = env;
+    this.#runningSinceMs = performance.now();
     const inst = this.#incarnation;
     const work: Promise<Json | void> = env.scope.runInAsyncScope(() =>
       env.kind === 'call' ? inst.handleCall(env.message) : env.kind === 'cast' ? inst.handleCast(env.message) : inst.handleInfo(env.message),
     );
+    // A handler that returns synchronously ran on this thread just now: tell the owner what that cost.
+    if (this.#onBusy !== undefined) {
+      const endMs = performance.now();
+      this.#onBusy(endMs - this.#runningSinceMs, endMs);
+    }
     work.then(
       (value) => this.#done(env, value ?? null),
       (err: unknown) => this.#failed(inst, env, err),
@@ -339,6 +360,7 @@ export class Actor {
   #done(env: Envelope, value: Json): void {
     this.#running = null;
     this.#handled += 1;
+    this.#lastHandlerMs = performance.now() - this.#runningSinceMs;
     resolveEnvelope(env, value);
     // A requested exit winds down before pause() waiters see the actor idle.
     if (this.#exitRequested !== null) void this.#exitNow();
@@ -365,6 +387,17 @@ export class Actor {
     }
     this.#idle.notify();
     this.#schedule();
+  }
+
+  /**
+   * An incarnation can die between messages (its sandbox host process died): that crashes it like an exit
+   * signal does. With a message in flight its rejection reaches #failed instead; while paused (a swap) the
+   * next message finds it disposed and crashes it there.
+   */
+  #watch(inst: SandboxedActor): void {
+    inst.onCrash?.((error) => {
+      if (this.#incarnation === inst && this.#running === null && this.#pauses === 0) this.kill(error);
+    });
   }
 
   /** The incarnation is gone by a crash: report it; queued messages wait for the owner's next attach. */

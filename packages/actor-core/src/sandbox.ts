@@ -1,6 +1,6 @@
 // The sandbox port: how the actor cell and the kernel drive one incarnation of a service without assuming
 // where its isolate lives (in this process today, in a sandbox host process later). Types only.
-import type { Json, ResolvedServiceLimits } from '@solo/protocol';
+import type { Json, SandboxLimits, SoloError } from '@solo/protocol';
 
 /** Log levels a service may write through `ctx.log`. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -11,7 +11,8 @@ export interface SpawnSpec {
   service: string;
   /** Compiled ESM code (the output of `compileService`). */
   code: string;
-  limits: ResolvedServiceLimits;
+  /** What the sandbox enforces: heap, CPU and wall time per handler (the kernel enforces the other limits). */
+  limits: SandboxLimits;
 }
 
 /**
@@ -37,6 +38,11 @@ export interface ActorHost {
   /** Links this actor with `target` both ways: a crash of either crashes the other unless it traps exits. */
   link(target: string): void;
   unlink(target: string): void;
+  /**
+   * The value of one of the tenant's secrets (`ctx.secret`), when the service's capability allows
+   * `secrets:read`; rejects with a SoloError (`forbidden`, `not_found`, `invalid_request`) otherwise.
+   */
+  secret(name: string): Promise<string>;
   /** The service asked to end after the current handler (`ctx.exit`). */
   exit(reason: 'normal' | 'shutdown'): void;
 }
@@ -78,6 +84,13 @@ export interface SandboxedActor {
   heapBytes(): number;
   dispose(): void;
   readonly disposed: boolean;
+  /**
+   * Optional, for sandboxes where an incarnation can die between handlers (a sandbox host process that died):
+   * registers `listener`, called once with the `service_crashed` error (reason `sandbox_died`) when that
+   * happens; a listener registered after the death is called on a microtask. A handler in flight also rejects
+   * with such an error. Never called after dispose(). The in-process sandbox leaves it out.
+   */
+  onCrash?(listener: (error: SoloError) => void): void;
 }
 
 /** Starts incarnations of services. */

@@ -1,9 +1,9 @@
 // Crash reasons of a service incarnation and the one `service_crashed` error that reports them.
 // Sandboxes raise it; the actor cell and the supervisor read `details.reason`.
-import { SoloError, isSoloError } from '@solo/protocol';
+import { SoloError, isSoloError, type SandboxLimits } from '@solo/protocol';
 
 /** Why an incarnation crashed, as carried in `details.reason` of a `service_crashed` error. */
-export const CRASH_REASONS = ['throw', 'cpu_limit', 'wall_limit', 'memory_limit', 'bad_return', 'disposed', 'linked'] as const;
+export const CRASH_REASONS = ['throw', 'cpu_limit', 'wall_limit', 'memory_limit', 'bad_return', 'disposed', 'linked', 'sandbox_died'] as const;
 /** One crash reason. */
 export type CrashReason = (typeof CRASH_REASONS)[number];
 
@@ -15,6 +15,17 @@ const ADVICE: Record<CrashReason, string> = {
   bad_return: 'Return plain JSON (objects, arrays, strings, finite numbers, booleans, null) from handlers.',
   disposed: 'The actor was stopped or replaced while the message was being handled; retry.',
   linked: 'A linked service crashed; export `trapExits: true` to receive it in handleInfo instead, or unlink.',
+  sandbox_died: 'Its sandbox host process died (out of memory, or killed); the supervisor restarts the actor in a fresh process. If it recurs, keep fewer ArrayBuffers, WebAssembly memories and large strings alive.',
+};
+
+/**
+ * The service limit behind each limit crash: carried as `details.limit` of the `service_crashed` error, so the
+ * kernel can record a `resource_violation` without knowing how a sandbox detects it.
+ */
+export const CRASH_REASON_LIMITS: Partial<Record<CrashReason, keyof SandboxLimits>> = {
+  cpu_limit: 'cpu_ms',
+  wall_limit: 'wall_ms',
+  memory_limit: 'memory_mb',
 };
 
 /** Where a crash happened, for the message. */
@@ -25,12 +36,16 @@ export interface CrashSite {
   phase: string;
 }
 
-/** Builds the `service_crashed` error of an incarnation. `error` is the thrown message or limit description. */
+/**
+ * Builds the `service_crashed` error of an incarnation. `error` is the thrown message or limit description.
+ * `details` is `{ reason, error }`, plus `limit` (e.g. `cpu_ms`) when a limit was crossed.
+ */
 export function serviceCrashed(site: CrashSite, reason: CrashReason, error: string): SoloError {
+  const limit = CRASH_REASON_LIMITS[reason];
   return new SoloError(
     'service_crashed',
     `Service '${site.service}' of tenant '${site.tenant}' crashed in ${site.phase} (${reason}): ${error}. ${ADVICE[reason]}`,
-    { details: { reason, error } },
+    { details: limit === undefined ? { reason, error } : { reason, error, limit } },
   );
 }
 

@@ -1,7 +1,7 @@
 // Test helper: compiles the fixture services under test/fixtures/ (once each) and builds spawn specs.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ResolvedServiceLimits } from '@solo/protocol';
+import type { ResolvedServiceLimits, SandboxLimits } from '@solo/protocol';
 import { compileService, type SpawnSpec } from '../src/index.ts';
 
 const cache = new Map<string, Promise<string>>();
@@ -22,7 +22,7 @@ export function fixtureCode(name: string): Promise<string> {
 }
 
 /** Roomy limits, so that a loaded test machine does not trip them by accident. */
-export const TEST_LIMITS: ResolvedServiceLimits = { memory_mb: 32, cpu_ms: 2000, wall_ms: 5000 };
+export const TEST_LIMITS: SandboxLimits = { memory_mb: 32, cpu_ms: 2000, wall_ms: 5000 };
 
 /** A spawn spec for a fixture. */
 export async function fixtureSpec(name: string, opts: { tenant?: string; service?: string; limits?: Partial<ResolvedServiceLimits> } = {}): Promise<SpawnSpec> {

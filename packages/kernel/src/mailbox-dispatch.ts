@@ -6,6 +6,7 @@ import type { DeadLetters, MailboxConsumer, MailboxDelivery, MailboxStream } fro
 import type { DurableSupport } from './durable/durable-support.ts';
 import type { KernelLogger, RequestMeta } from './kernel-types.ts';
 import type { ServiceEntry } from './service-entry.ts';
+import type { AdmissionControl } from './admission/admission-control.ts';
 import { observeActorCast } from './tracing/actor-tracing.ts';
 
 /** JetStream redelivers a cast not acked within this; queued casts are kept alive with in-progress acks. */
@@ -21,6 +22,8 @@ export interface MailboxDispatchDeps {
   /** The service entry under a `tenant/service` key, if deployed. */
   lookup: (key: string) => ServiceEntry | undefined;
   appendQuietly: (ev: Omit<EventInput, 'at'>, meta: RequestMeta) => Promise<void>;
+  /** Told when a cast reaches its actor (no longer in transit) and when its handler completed. @default none */
+  admission?: Pick<AdmissionControl, 'castDelivered' | 'castHandled'>;
 }
 
 /** The consumer side of this node's mailboxes. */
@@ -68,6 +71,7 @@ export class MailboxDispatch {
       void this.#d.appendQuietly({ type: 'inconsistency_fixed', tenant: d.tenant, service_id: null, data: { kind: 'orphan_cast', service: d.service, mailbox_seq: d.seq } }, {});
       return;
     }
+    this.#d.admission?.castDelivered(e);
     if (e.record.durable && d.seq <= e.appliedSeq) {
       // Redelivered after a crash between the snapshot and the ack: its effect is already in the state.
       d.ack();
@@ -80,6 +84,7 @@ export class MailboxDispatch {
     };
     observeActorCast(d, () => e.actor.cast(d.message)).then(
       () => {
+        this.#d.admission?.castHandled(e);
         if (!e.record.durable) return ack();
         e.appliedSeq = Math.max(e.appliedSeq, d.seq);
         // The snapshot (state + last applied sequence, one LMDB transaction) is durable before the ack.

@@ -5,6 +5,7 @@ import type { SupervisorTree } from '@solo/supervisor';
 import type { ServiceId, TenantId } from '@solo/protocol';
 import type { DurableSupport } from './durable/durable-support.ts';
 import type { EventJournal } from './event-journal.ts';
+import { withLimitDefaults } from './resolve-limits.ts';
 import { serviceKey, type ServiceEntry } from './service-entry.ts';
 import { failedError, type ServiceRuntime } from './service-runtime.ts';
 import type { KernelState } from './state/kernel-state.ts';
@@ -39,6 +40,8 @@ export class ServiceRestorer {
     for (const record of records) {
       const tenant = record.tenant as TenantId;
       const service = record.service_id as ServiceId;
+      // A checkpoint written before a limit existed has records without it.
+      record.limits = withLimitDefaults(record.limits);
       const key = serviceKey(tenant, service);
       const code = this.#d.local.artifacts.verify(record.current.artifact_hash) ? this.#d.local.artifacts.get(record.current.artifact_hash) : undefined;
       const entry: ServiceEntry = {

@@ -10,6 +10,8 @@ import type { ExitSignals } from './links/exit-signals.ts';
 import type { NodeMetrics } from './metrics/node-metrics.ts';
 import { serviceKey, type ServiceEntry } from './service-entry.ts';
 import { StartLimiter } from './start-limiter.ts';
+import type { AdmissionControl } from './admission/admission-control.ts';
+import { ACTOR_TIMER_CEILING } from './admission/service-admission.ts';
 import { syncWithChild } from './supervision/child-sync.ts';
 import { childSpecOf, maxCastAttemptsOf } from './supervision/supervision-options.ts';
 
@@ -41,6 +43,8 @@ export interface ServiceRuntimeDeps {
   stopping: () => boolean;
   /** Lets a hot swap's rollback window take a crash; true when it did. */
   handleCrash: (e: ServiceEntry, error: WireError) => boolean;
+  /** Told of every crash (it records limit violations and feeds the circuit breaker) and of new code. @default none */
+  admission?: Pick<AdmissionControl, 'onCrash' | 'resetCircuit' | 'noteBusy' | 'loadOf' | 'accounting'>;
 }
 
 /** Incarnation start, supervisor action execution and crash reporting for the kernel's services. */
@@ -59,7 +63,17 @@ export class ServiceRuntime {
 
   /** A new actor cell for a service, whose exits are reported to the tree. */
   newActor(key: string, tenant: TenantId, service: ServiceId, maxCastAttempts: number): Actor {
-    return new Actor({ tenant, service, maxCastAttempts, onExit: (r) => this.#onActorExit(key, r) });
+    // The kernel checks the service's `max_timers` before it asks the cell for a timer.
+    const admission = this.#d.admission;
+    const load = admission?.accounting ? admission.loadOf(tenant) : null;
+    return new Actor({
+      tenant,
+      service,
+      maxCastAttempts,
+      maxTimers: ACTOR_TIMER_CEILING,
+      onExit: (r) => this.#onActorExit(key, r),
+      onBusy: admission && load ? (ms, endMs) => admission.noteBusy(load, ms, endMs) : undefined,
+    });
   }
 
   /** Keeps an incarnation a deploy spawned, to be attached on the tree's first `start`. */
@@ -151,6 +165,7 @@ export class ServiceRuntime {
     if (e.actor.closed) e.actor = this.newActor(e.key, e.tenant, e.service, maxCastAttemptsOf(e.record.options));
     if (e.record.durable) await this.#d.durable.forget(e.tenant, e.service);
     e.restarts = 0;
+    this.#d.admission?.resetCircuit(e);
     this.#prepared.set(e.key, next);
     this.#d.tree.addChild(e.tenant, e.service, childSpecOf(e.record.restart, e.record.options));
   }
@@ -165,6 +180,7 @@ export class ServiceRuntime {
       e.lastCrash = { reason: reason.error.message, code: String(reason.error.details?.['reason'] ?? reason.error.code), at: new Date(this.#d.now()).toISOString() };
       e.status = 'crashed';
       void this.#d.appendQuietly({ type: 'service_crashed', tenant: e.tenant, service_id: e.service, data: { error: reason.error } }, {});
+      this.#d.admission?.onCrash(e, reason.error);
     } else {
       void this.#d.appendQuietly({ type: 'service_exited', tenant: e.tenant, service_id: e.service, data: { reason: reason.kind } }, {});
     }
@@ -211,6 +227,7 @@ export class ServiceRuntime {
       e.lastCrash = { reason: wire.message, code: String(wire.details?.['reason'] ?? wire.code), at: new Date(this.#d.now()).toISOString() };
       e.status = 'crashed';
       void this.#d.appendQuietly({ type: 'service_crashed', tenant: e.tenant, service_id: e.service, data: { error: wire, during: 'init' } }, {});
+      this.#d.admission?.onCrash(e, wire);
       this.#d.tree.report(e.tenant, e.service, { type: 'start_failed', error: wire });
       syncWithChild(e, this.#d.tree.childState(e.tenant, e.service));
     }

@@ -1,7 +1,7 @@
 // One incarnation of a service inside its own isolate: runs handlers with a synchronous crossing when they
 // return synchronously, and completes them asynchronously (under CPU and wall limits) when they return promises.
 import type ivm from 'isolated-vm';
-import { SoloError, type Json, type ResolvedServiceLimits } from '@solo/protocol';
+import { SoloError, type Json, type SandboxLimits } from '@solo/protocol';
 import type { SandboxedActor, ServiceShape } from '../sandbox.ts';
 import { serviceCrashed, type CrashReason } from '../service-crash.ts';
 import type { BridgeSink, HostBridge } from './host-bridge.ts';
@@ -30,7 +30,7 @@ export interface IsolateActorParts {
   runtime: IsolateRuntime;
   bridge: HostBridge;
   shape: ServiceShape;
-  limits: ResolvedServiceLimits;
+  limits: SandboxLimits;
   tenant: string;
   service: string;
   heapStatsMaxAgeMs: number;
@@ -43,7 +43,7 @@ export class IsolateActor implements SandboxedActor, BridgeSink {
   readonly shape: ServiceShape;
   readonly #isolate: ivm.Isolate;
   readonly #rt: IsolateRuntime;
-  readonly #limits: ResolvedServiceLimits;
+  readonly #limits: SandboxLimits;
   readonly #tenant: string;
   readonly #service: string;
   readonly #syncTimeoutMs: number;

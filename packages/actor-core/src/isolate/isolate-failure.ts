@@ -1,6 +1,6 @@
 // Classifies an error raised by an isolated-vm crossing (not by service code, which the runtime catches itself)
 // into a crash reason. isolated-vm reports limits only through error messages, so this edge reads them.
-import type { ResolvedServiceLimits } from '@solo/protocol';
+import type { SandboxLimits } from '@solo/protocol';
 import type { CrashReason } from '../service-crash.ts';
 
 /** A classified crossing failure: the reason and the text for `details.error`. */
@@ -11,7 +11,7 @@ export interface IsolateFailure {
 
 /** What the caller knows about the crossing that failed. */
 export interface FailureContext {
-  limits: ResolvedServiceLimits;
+  limits: SandboxLimits;
   /** The limit the crossing's `timeout` stood for. */
   timeoutReason: 'cpu_limit' | 'wall_limit';
   /** Set when Solo itself disposed the isolate (wall limit, dispose()) before the error arrived. */
@@ -19,7 +19,7 @@ export interface FailureContext {
 }
 
 /** Describes the limit a reason stands for, for `details.error`. */
-export function limitText(reason: CrashReason, limits: ResolvedServiceLimits): string {
+export function limitText(reason: CrashReason, limits: SandboxLimits): string {
   switch (reason) {
     case 'cpu_limit':
       return `the handler ran for more than ${limits.cpu_ms} ms of CPU time`;

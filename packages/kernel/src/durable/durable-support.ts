@@ -40,6 +40,8 @@ export class DurableSupport {
   readonly #now: () => number;
   readonly #log: KernelLogger;
   readonly #armed = new Map<string, NodeJS.Timeout>();
+  /** Armed timers per `tenant/service`, for `limits.max_timers`; changed only by #setArmed and #deleteArmed. */
+  readonly #armedPerService = new Map<string, number>();
   /** Group commit per actor: one snapshot write in flight, and who waits for the next one. */
   readonly #writes = new Map<string, { inFlight: boolean; waiters: { resolve: () => void; reject: (e: unknown) => void; extra?: () => void }[] }>();
   #stopped = false;
@@ -116,6 +118,11 @@ export class DurableSupport {
     }
   }
 
+  /** Durable timers of a service armed and not yet fired (counted against `limits.max_timers`). */
+  timerCount(tenant: string, service: string): number {
+    return this.#armedPerService.get(snapKey(tenant, service)) ?? 0;
+  }
+
   isDurableTimer(id: string): boolean {
     return id.startsWith(TIMER_PREFIX);
   }
@@ -135,7 +142,7 @@ export class DurableSupport {
     const key = timerKey(entry.tenant, entry.service, id);
     const armed = this.#armed.get(key);
     if (armed) clearTimeout(armed);
-    this.#armed.delete(key);
+    this.#deleteArmed(key);
     const existed = this.#local.timers.get(key) !== undefined;
     void this.#local.timers.remove(key);
     return existed;
@@ -154,7 +161,7 @@ export class DurableSupport {
     for (const [key, t] of this.#armed) {
       if (key.startsWith(prefix)) {
         clearTimeout(t);
-        this.#armed.delete(key);
+        this.#deleteArmed(key);
       }
     }
     const timerKeys = [...this.#local.timers.entries({ prefix })].map(([k]) => k);
@@ -185,17 +192,34 @@ export class DurableSupport {
     this.#stopped = true;
     for (const t of this.#armed.values()) clearTimeout(t);
     this.#armed.clear();
+    this.#armedPerService.clear();
   }
 
   #arm(entry: ServiceEntry, rec: TimerRecord, stillCurrent: () => boolean): void {
     const key = timerKey(rec.tenant, rec.service, rec.timer_id);
     const delay = Math.max(0, Date.parse(rec.due_at) - this.#now());
     const handle = setTimeout(() => void this.#fire(entry, rec, key, stillCurrent), Math.min(delay, 2 ** 31 - 1));
+    this.#setArmed(key, handle);
+  }
+
+  #setArmed(key: string, handle: NodeJS.Timeout): void {
+    if (!this.#armed.has(key)) this.#countArmed(key, 1);
     this.#armed.set(key, handle);
   }
 
+  #deleteArmed(key: string): void {
+    if (this.#armed.delete(key)) this.#countArmed(key, -1);
+  }
+
+  #countArmed(key: string, by: 1 | -1): void {
+    const service = key.slice(0, key.lastIndexOf('/'));
+    const n = (this.#armedPerService.get(service) ?? 0) + by;
+    if (n > 0) this.#armedPerService.set(service, n);
+    else this.#armedPerService.delete(service);
+  }
+
   async #fire(entry: ServiceEntry, rec: TimerRecord, key: string, stillCurrent: () => boolean): Promise<void> {
-    this.#armed.delete(key);
+    this.#deleteArmed(key);
     if (this.#stopped || !stillCurrent()) return;
     const firedAt = new Date(this.#now()).toISOString();
     try {
@@ -205,7 +229,7 @@ export class DurableSupport {
       if (!this.#stopped && stillCurrent()) {
         this.#log.warn('durable timer handler failed; retrying', { timer_id: rec.timer_id, error: String(err) });
         const retry = setTimeout(() => void this.#fire(entry, rec, key, stillCurrent), 1000);
-        this.#armed.set(key, retry);
+        this.#setArmed(key, retry);
       }
       return;
     }

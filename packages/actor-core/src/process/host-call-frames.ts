@@ -1,0 +1,78 @@
+// Framing of the host-call channel, a socket pair between the kernel's process and a sandbox host process:
+// each frame is a 4-byte little-endian length and a V8-serialized value (which keeps `undefined` apart from
+// null, unlike JSON). The sandbox host side reads synchronously; the kernel side decodes a stream.
+import { readSync, writeSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
+
+const HEADER_BYTES = 4;
+
+/** Encodes one frame. */
+export function encodeFrame(value: unknown): Buffer {
+  const body = serialize(value);
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + body.length);
+  frame.writeUInt32LE(body.length, 0);
+  body.copy(frame, HEADER_BYTES);
+  return frame;
+}
+
+/** Splits a byte stream into frames and decodes them. */
+export class FrameDecoder {
+  #buffered: Buffer = Buffer.alloc(0);
+
+  /** Adds received bytes; returns the values of the frames they completed, in order. */
+  push(chunk: Buffer): unknown[] {
+    this.#buffered = this.#buffered.length === 0 ? chunk : Buffer.concat([this.#buffered, chunk]);
+    const values: unknown[] = [];
+    while (this.#buffered.length >= HEADER_BYTES) {
+      const size = this.#buffered.readUInt32LE(0);
+      if (this.#buffered.length < HEADER_BYTES + size) break;
+      values.push(deserialize(this.#buffered.subarray(HEADER_BYTES, HEADER_BYTES + size)));
+      this.#buffered = this.#buffered.subarray(HEADER_BYTES + size);
+    }
+    return values;
+  }
+}
+
+// A wait that blocks the thread without spinning, for a descriptor that unexpectedly is non-blocking.
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+function readFully(fd: number, into: Buffer): void {
+  let offset = 0;
+  while (offset < into.length) {
+    let n: number;
+    try {
+      n = readSync(fd, into, offset, into.length - offset, null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(nap, 0, 0, 1);
+      continue;
+    }
+    if (n === 0) throw new Error('the host-call channel was closed');
+    offset += n;
+  }
+}
+
+function writeFully(fd: number, data: Buffer): void {
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      offset += writeSync(fd, data, offset, data.length - offset);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(nap, 0, 0, 1);
+    }
+  }
+}
+
+/**
+ * Sends `value` as a frame on `fd` and blocks until the answering frame arrives. The blocking is the point:
+ * a ctx callback runs inside an isolate's synchronous crossing and must return the kernel's answer.
+ */
+export function exchangeFrameSync(fd: number, value: unknown): unknown {
+  writeFully(fd, encodeFrame(value));
+  const header = Buffer.allocUnsafe(HEADER_BYTES);
+  readFully(fd, header);
+  const body = Buffer.allocUnsafe(header.readUInt32LE(0));
+  readFully(fd, body);
+  return deserialize(body);
+}

@@ -1,0 +1,44 @@
+// The command line of a sandbox host process: node with its heap cap, `--no-node-snapshot` (isolated-vm 5 on
+// Node 20 needs it) and the TypeScript loader, wrapped so that it cannot outlive the kernel's process
+// (`setpriv --pdeathsig KILL`) nor grow without bound outside V8's heap (`prlimit --data`).
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ResolvedProcessSandboxOptions } from './process-sandbox-options.ts';
+
+/** The program fork runs and the arguments before the entry module. */
+export interface LaunchCommand {
+  command: string;
+  args: string[];
+  entry: string;
+  /** Which guards could be applied (the tools are missing on some systems). */
+  guards: { deathSignal: boolean; dataLimit: boolean };
+}
+
+function findProgram(name: string): string | null {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const path = join(dir, name);
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+/** Builds the launch command for the given options; looks the wrappers up on PATH. */
+export function buildLaunchCommand(o: ResolvedProcessSandboxOptions): LaunchCommand {
+  const node = [o.execPath, '--no-node-snapshot', `--max-old-space-size=${o.maxOldSpaceMb}`, ...(o.loader !== null ? ['--import', o.loader] : [])];
+  const wrappers: string[] = [];
+  const prlimit = o.dataLimitMb > 0 ? findProgram('prlimit') : null;
+  if (prlimit !== null) wrappers.push(prlimit, `--data=${o.dataLimitMb * 1024 * 1024}`, '--');
+  // Without setpriv, the host's 'disconnect' handler is the only guard, and it runs only once the host's
+  // event loop is free (not while an isolate spins in a synchronous handler).
+  const setpriv = findProgram('setpriv');
+  if (setpriv !== null) wrappers.push(setpriv, '--pdeathsig', 'KILL', '--');
+  const [command, ...args] = [...wrappers, ...node] as [string, ...string[]];
+  return {
+    command,
+    args,
+    entry: fileURLToPath(new URL('./sandbox-host-main.ts', import.meta.url)),
+    guards: { deathSignal: setpriv !== null, dataLimit: prlimit !== null },
+  };
+}

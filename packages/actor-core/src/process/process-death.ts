@@ -1,0 +1,42 @@
+// How a sandbox host process ended, and the `service_crashed` error (reason `sandbox_died`) its actors get.
+import { SoloError } from '@solo/protocol';
+import { serviceCrashed, type CrashSite } from '../service-crash.ts';
+
+/** The end of a sandbox host process. */
+export interface ProcessDeath {
+  pid: number;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Its stderr said it ran out of memory (V8's fatal heap-limit or allocation failure). */
+  outOfMemory: boolean;
+  /** ProcessSandbox ended it itself (close, idle reaping); not a crash of anything. */
+  expected: boolean;
+  /** ProcessSandbox killed it because a request outlived its limits by the hang grace: it had stopped answering. */
+  unresponsive: boolean;
+}
+
+/** Reads what a process printed before dying: V8 reports a fatal out-of-memory on stderr. */
+export function looksOutOfMemory(stderrTail: string): boolean {
+  return /out of memory|heap limit|allocation failed|bad_alloc/i.test(stderrTail);
+}
+
+/** `exit code 1`, `signal SIGKILL`. */
+export function describeEnd(death: Pick<ProcessDeath, 'exitCode' | 'signal'>): string {
+  return death.signal !== null ? `signal ${death.signal}` : `exit code ${String(death.exitCode)}`;
+}
+
+/**
+ * The error of an actor whose sandbox host process died: in `phase` (the handler in flight, or
+ * 'its sandbox host process' for an idle actor). `details` add `pid`, `exit_code`, `signal`, `out_of_memory`,
+ * `unresponsive`.
+ */
+export function sandboxDied(site: CrashSite, death: ProcessDeath): SoloError {
+  const why = death.outOfMemory ? ' after running out of memory' : '';
+  const error = death.unresponsive
+    ? `the sandbox host process (pid ${death.pid}) stopped answering and was killed (${describeEnd(death)})`
+    : `the sandbox host process (pid ${death.pid}) died (${describeEnd(death)})${why}`;
+  const base = serviceCrashed(site, 'sandbox_died', error);
+  return new SoloError('service_crashed', base.message, {
+    details: { ...base.details, pid: death.pid, exit_code: death.exitCode, signal: death.signal, out_of_memory: death.outOfMemory, unresponsive: death.unresponsive },
+  });
+}

@@ -1,0 +1,131 @@
+// What a sandbox host process does: runs the in-process IsolateSandbox for the kernel's process, one isolate
+// per actor, answering spawn/invoke/dispose requests and reporting heap sizes. Wired to IPC by sandbox-host-main.ts.
+import { SoloError, isSoloError, toWireError, type Json } from '@solo/protocol';
+import { IsolateSandbox, type IsolateSandboxOptions } from '../isolate/isolate-sandbox.ts';
+import type { SandboxedActor } from '../sandbox.ts';
+import { HostCallClient } from './host-call-client.ts';
+import type { HostMessage, HostRequest, InvokeMethod, SpawnedReply } from './sandbox-wire.ts';
+
+/** What a {@link SandboxHost} needs from its process. */
+export interface SandboxHostParts {
+  isolate: IsolateSandboxOptions;
+  /** The descriptor of the host-call channel. */
+  hostCallFd: number;
+  send(message: HostMessage): void;
+  /** An error that is not a SoloError: the kernel gets `internal`, so its details are only logged here. */
+  logUnexpected(err: unknown): void;
+}
+
+function invoke(inst: SandboxedActor, method: InvokeMethod, args: Json[]): Promise<unknown> {
+  const [a = null, b = null] = args;
+  switch (method) {
+    case 'init':
+      return inst.init(a);
+    case 'handleCall':
+      return inst.handleCall(a);
+    case 'handleCast':
+      return inst.handleCast(a);
+    case 'handleInfo':
+      return inst.handleInfo(a);
+    case 'codeChange':
+      return inst.codeChange(a, typeof b === 'string' ? b : '');
+    case 'terminate':
+      return inst.terminate(a);
+    case 'getState':
+      return inst.getState();
+    case 'setState':
+      return inst.setState(a);
+  }
+}
+
+/** The actors of one sandbox host process. */
+export class SandboxHost {
+  readonly #sandbox: IsolateSandbox;
+  readonly #hosts: HostCallClient;
+  readonly #send: (message: HostMessage) => void;
+  readonly #logUnexpected: (err: unknown) => void;
+  readonly #actors = new Map<number, SandboxedActor>();
+  /** Heap sizes last reported, so that periodic reports carry only changes. */
+  readonly #reported = new Map<number, number>();
+
+  constructor(parts: SandboxHostParts) {
+    this.#sandbox = new IsolateSandbox(parts.isolate);
+    this.#hosts = new HostCallClient(parts.hostCallFd);
+    this.#send = parts.send;
+    this.#logUnexpected = parts.logUnexpected;
+  }
+
+  /** Handles one request from the kernel's process. */
+  receive(request: HostRequest): void {
+    switch (request.t) {
+      case 'spawn':
+        void this.#spawn(request.id, request.actor, request);
+        return;
+      case 'invoke':
+        void this.#invoke(request.id, request.actor, request.method, request.args);
+        return;
+      case 'dispose':
+        this.#actors.get(request.actor)?.dispose();
+        this.#forget(request.actor);
+        return;
+      case 'settle':
+        this.#hosts.settle(request.call, request.ok ? { ok: true, value: request.value } : { ok: false, error: request.error });
+        return;
+    }
+  }
+
+  /** Sends the heap sizes that changed since the last report. */
+  reportHeap(): void {
+    const changed: Array<[number, number]> = [];
+    for (const [actor, inst] of this.#actors) {
+      const bytes = inst.heapBytes();
+      if (this.#reported.get(actor) === bytes) continue;
+      this.#reported.set(actor, bytes);
+      changed.push([actor, bytes]);
+    }
+    if (changed.length > 0) this.#send({ t: 'heap', actors: changed });
+  }
+
+  async #spawn(id: number, actor: number, request: Extract<HostRequest, { t: 'spawn' }>): Promise<void> {
+    try {
+      const inst = await this.#sandbox.spawn(request.spec, this.#hosts.hostFor(actor));
+      this.#actors.set(actor, inst);
+      const value: SpawnedReply = { shape: inst.shape };
+      this.#send({ t: 'reply', id, ok: true, value, heap: this.#heapOf(actor, inst), disposed: false });
+    } catch (err) {
+      this.#send({ t: 'reply', id, ok: false, error: this.#wire(err), heap: 0, disposed: true });
+    }
+  }
+
+  async #invoke(id: number, actor: number, method: InvokeMethod, args: Json[]): Promise<void> {
+    const inst = this.#actors.get(actor);
+    if (inst === undefined) {
+      const error = new SoloError('internal', `The sandbox host has no actor #${actor} for ${method}; it was disposed.`);
+      this.#send({ t: 'reply', id, ok: false, error: toWireError(error), heap: 0, disposed: true });
+      return;
+    }
+    try {
+      const value = await invoke(inst, method, args);
+      this.#send({ t: 'reply', id, ok: true, value, heap: this.#heapOf(actor, inst), disposed: inst.disposed });
+    } catch (err) {
+      this.#send({ t: 'reply', id, ok: false, error: this.#wire(err), heap: this.#heapOf(actor, inst), disposed: inst.disposed });
+    }
+    if (inst.disposed) this.#forget(actor);
+  }
+
+  #wire(err: unknown): ReturnType<typeof toWireError> {
+    if (!isSoloError(err)) this.#logUnexpected(err);
+    return toWireError(err);
+  }
+
+  #heapOf(actor: number, inst: SandboxedActor): number {
+    const bytes = inst.disposed ? 0 : inst.heapBytes();
+    this.#reported.set(actor, bytes);
+    return bytes;
+  }
+
+  #forget(actor: number): void {
+    this.#actors.delete(actor);
+    this.#reported.delete(actor);
+  }
+}

@@ -1,0 +1,59 @@
+// The messages between ProcessSandbox (in the kernel's process) and a sandbox host process. Requests and
+// replies travel on Node's IPC channel; ctx callbacks of the actors travel on a separate synchronous channel
+// (host-call-frames.ts), since most of them must return a value inside the isolate's crossing. Types only.
+import type { Json, WireError } from '@solo/protocol';
+import type { IsolateSandboxOptions } from '../isolate/isolate-sandbox.ts';
+import type { ServiceShape, SpawnSpec } from '../sandbox.ts';
+
+/** The file descriptor of the host-call channel in the sandbox host process (after stdin/out/err and IPC). */
+export const HOST_CALL_FD = 4;
+
+/** The SandboxedActor methods the kernel's process invokes in a sandbox host process. */
+export type InvokeMethod = 'init' | 'handleCall' | 'handleCast' | 'handleInfo' | 'codeChange' | 'terminate' | 'getState' | 'setState';
+
+/** Kernel → sandbox host, on IPC. `spawn` and `invoke` are answered by a `reply` with the same id. */
+export type HostRequest =
+  | { t: 'spawn'; id: number; actor: number; spec: SpawnSpec }
+  | { t: 'invoke'; id: number; actor: number; method: InvokeMethod; args: Json[] }
+  | { t: 'dispose'; actor: number }
+  /** The outcome of a host call that returned a promise (`{ k: 'p', call }` on the host-call channel). */
+  | { t: 'settle'; call: number; ok: true; value: unknown }
+  | { t: 'settle'; call: number; ok: false; error: WireError };
+
+/** What a reply reports about the actor besides the outcome: its heap and whether the call disposed it. */
+interface ReplyFacts {
+  id: number;
+  heap: number;
+  disposed: boolean;
+}
+
+/** Sandbox host → kernel, on IPC. */
+export type HostMessage =
+  | { t: 'ready' }
+  | ({ t: 'reply'; ok: true; value: unknown } & ReplyFacts)
+  | ({ t: 'reply'; ok: false; error: WireError } & ReplyFacts)
+  /** Heap sizes (actor id, used bytes) that changed since the last report, sent periodically. */
+  | { t: 'heap'; actors: Array<[number, number]> };
+
+/** The value a `spawn` reply carries. */
+export interface SpawnedReply {
+  shape: ServiceShape;
+}
+
+/** A ctx callback of one actor (an ActorHost method and its arguments), sandbox host → kernel. */
+export interface HostCall {
+  actor: number;
+  method: string;
+  args: unknown[];
+}
+
+/** The answer to a {@link HostCall}: a value, an error, or a promise whose outcome follows as a `settle`. */
+export type HostCallResult = { k: 'v'; value: unknown } | { k: 'e'; error: WireError } | { k: 'p'; call: number };
+
+/** What a sandbox host process is started with (its only argv argument, as JSON). */
+export interface SandboxHostConfig {
+  /** Options of the IsolateSandbox it runs (functions cannot cross: a catastrophic error ends the process). */
+  isolate: Omit<IsolateSandboxOptions, 'onCatastrophicError'>;
+  /** How often changed heap sizes are reported; 0 turns the reports off (replies still carry them). */
+  heapReportMs: number;
+}
