@@ -1,4 +1,5 @@
-// Tests of compileService: esbuild output, size limit, compile errors with line:column, rejected imports.
+// Tests of compileService: esbuild output, size limit, compile errors with line:column, rejected imports,
+// and the static analysis it runs on every source (rejected_code with findings, warnings passed on).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
@@ -67,6 +68,60 @@ describe('compileService', () => {
     for (const source of cases) {
       await assert.rejects(compileService(source, { filename: 'svc.js' }), { code: 'rejected_code' }, source);
     }
+  });
+
+  it('rejects code the analysis refuses, listing findings as file:line:col rule: message (hint)', async () => {
+    const source = 'export default {\n  handleCall(m, s) { return { reply: eval(String(m)), state: s }; },\n};\n';
+    await assert.rejects(compileService(source, { filename: 'evil.ts' }), (err: { code: string; message: string; details: Record<string, unknown> }) => {
+      assert.equal(err.code, 'rejected_code');
+      assert.match(err.message, /evil\.ts:2:38 no-eval: `eval` calls eval, which runs a string as code\. \(Remove eval[^)]*functions\)\. Fix every error finding/);
+      assert.equal(err.details['line'], 2);
+      assert.equal(err.details['column'], 38);
+      assert.deepEqual(err.details['errors'], [{ line: 2, column: 38, message: 'no-eval: `eval` calls eval, which runs a string as code.' }]);
+      const findings = err.details['findings'] as Array<{ rule: string; severity: string; line: number; column: number; hint: string }>;
+      assert.deepEqual(findings.map((f) => [f.rule, f.severity, f.line, f.column]), [['no-eval', 'error', 2, 38]]);
+      assert.ok(findings[0]?.hint);
+      return true;
+    });
+  });
+
+  it('rejects every rule family through the same gate', async () => {
+    const cases: Array<[string, string]> = [
+      ['no-function-constructor', "export default { handleCall(m, s) { return { reply: (() => 1).constructor('return 1')(), state: s }; } };"],
+      ['no-host-globals', 'export default { handleCall(m, s) { globalThis.leak = m; return { reply: process.pid, state: s }; } };'],
+      ['no-proto-mutation', 'Object.prototype.polluted = true;\nexport default { handleCall(m, s) { return { reply: m, state: s }; } };'],
+      ['no-wasm', 'export default { handleCall(m, s) { return { reply: typeof WebAssembly, state: s }; } };'],
+      ['max-nesting', `export default { handleCall(m, s) { return { reply: ${'['.repeat(300)}${']'.repeat(300)}, state: s }; } };`],
+    ];
+    for (const [rule, source] of cases) {
+      await assert.rejects(compileService(source, { filename: 'svc.ts' }), (err: { code: string; message: string; details: Record<string, unknown> }) => {
+        assert.equal(err.code, 'rejected_code', source);
+        assert.match(err.message, new RegExp(`svc\\.ts:\\d+:\\d+ ${rule}: `), source);
+        assert.ok((err.details['findings'] as Array<{ rule: string }>).some((f) => f.rule === rule), source);
+        return true;
+      });
+    }
+  });
+
+  it('rejects a source over the analysis limit of 256 KiB with rejected_code (max-source-size)', async () => {
+    const source = `export default { handleCall(m, s) { return { reply: m, state: s }; } };\n//${'x'.repeat(300 * 1024)}`;
+    await assert.rejects(compileService(source, { filename: 'big.ts' }), (err: { code: string; details: Record<string, unknown> }) => {
+      assert.equal(err.code, 'rejected_code');
+      assert.deepEqual((err.details['findings'] as Array<{ rule: string }>).map((f) => f.rule), ['max-source-size']);
+      return true;
+    });
+  });
+
+  it('passes warnings on and accepts the code', async () => {
+    const source = "export default { handleCall(m, s) { return { reply: typeof process === 'undefined', state: s }; } };";
+    const out = await compileService(source, { filename: 'probe.ts' });
+    assert.deepEqual(out.warnings.map((f) => [f.rule, f.severity]), [['no-host-globals', 'warning']]);
+    assert.deepEqual((await compileService(fixtureSource('counter'), { filename: 'counter.ts' })).warnings, []);
+  });
+
+  it('accepts the text "import(" inside a string, which only a regular expression scan mistook for an import', async () => {
+    const out = await compileService('const hint = "call import(x) later";\nexport default { handleCall(m, s) { return { reply: hint, state: s }; } };', { filename: 'str.ts' });
+    assert.match(out.code, /call import\(x\) later/);
   });
 
   it('accepts type-only imports, which compile away', async () => {

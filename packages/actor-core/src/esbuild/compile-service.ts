@@ -1,8 +1,10 @@
 // Compiles a service's TypeScript/JavaScript source into one self-contained ESM module with esbuild,
-// rejecting imports (a service reaches the world only through ctx). Called by the deployer.
+// rejecting imports (a service reaches the world only through ctx), then runs the static analysis on the
+// source (assertCodeAccepted). Called by the deployer for deploy, swap and replace.
 import { createHash } from 'node:crypto';
 import { build, type BuildFailure, type Message, type Plugin } from 'esbuild';
-import { MAX_SOURCE_BYTES, SoloError } from '@solo/protocol';
+import { MAX_SOURCE_BYTES, SoloError, type AnalysisFinding } from '@solo/protocol';
+import { assertCodeAccepted } from '../analysis/assert-code-accepted.ts';
 
 /** The output of {@link compileService}. */
 export interface CompiledService {
@@ -12,6 +14,8 @@ export interface CompiledService {
   hash: string;
   /** UTF-8 size of the source that was compiled. */
   sourceBytes: number;
+  /** Warning findings of the static analysis (errors refuse the code instead). */
+  warnings: AnalysisFinding[];
 }
 
 /** Options of {@link compileService}. */
@@ -40,10 +44,6 @@ const denyImports: Plugin = {
   },
 };
 
-// A dynamic import of a computed specifier never reaches onResolve. This scan of esbuild's output (comments
-// already stripped) may also flag the text "import(" inside a string literal; the AST analysis replaces it.
-const DYNAMIC_IMPORT = /\bimport\s*\(/;
-
 function loaderFor(filename: string): 'ts' | 'js' {
   return /\.(c|m)?js$/i.test(filename) ? 'js' : 'ts';
 }
@@ -54,12 +54,6 @@ function toFinding(m: Message): Finding {
   if (loc === null) return { line: 1, column: 1, message: m.text };
   const chars = Buffer.from(loc.lineText, 'utf8').subarray(0, loc.column).toString('utf8').length;
   return { line: loc.line, column: chars + 1, message: m.text };
-}
-
-function locate(source: string, index: number): { line: number; column: number } {
-  const before = source.slice(0, index);
-  const line = before.split('\n').length;
-  return { line, column: index - before.lastIndexOf('\n') };
 }
 
 function isBuildFailure(err: unknown): err is BuildFailure {
@@ -79,9 +73,10 @@ const IMPORT_ADVICE =
   'A service is a single module: remove the import and reach other services through ctx.call / ctx.cast (type-only imports are fine).';
 
 /**
- * Compiles service source to one ESM module (es2022).
+ * Compiles service source to one ESM module (es2022), then analyses the source (analyzeService).
  * @throws `limit_exceeded` when the source exceeds MAX_SOURCE_BYTES; `compile_error` with line:column when it
- * does not parse; `rejected_code` when it imports anything (static, re-export, require or dynamic import).
+ * does not parse; `rejected_code` when it imports anything (static, re-export, require or dynamic import) or
+ * when the analysis has an error finding (details also carry `findings`).
  */
 export async function compileService(source: string, opts: CompileServiceOptions): Promise<CompiledService> {
   const sourceBytes = Buffer.byteLength(source, 'utf8');
@@ -92,21 +87,31 @@ export async function compileService(source: string, opts: CompileServiceOptions
       { details: { bytes: sourceBytes, max: MAX_SOURCE_BYTES } },
     );
   }
+  // esbuild compiles in its own process while the analysis runs on this thread; esbuild's verdict is read
+  // first, so syntax errors and static imports keep esbuild's exact messages, and the analysis adds what a
+  // bundler cannot see (a dynamic import of a computed specifier, eval, host globals, …).
+  const building = build({
+    stdin: { contents: source, loader: loaderFor(opts.filename), sourcefile: opts.filename },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'neutral',
+    // An explicit empty tsconfig: the output must not depend on whichever tsconfig.json sits near the cwd.
+    tsconfigRaw: {},
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [denyImports],
+  });
+  let analysis: { warnings: AnalysisFinding[] } | { refusal: unknown };
+  try {
+    analysis = { warnings: assertCodeAccepted(source, opts.filename) };
+  } catch (err) {
+    analysis = { refusal: err };
+  }
   let code: string;
   try {
-    const result = await build({
-      stdin: { contents: source, loader: loaderFor(opts.filename), sourcefile: opts.filename },
-      bundle: true,
-      write: false,
-      format: 'esm',
-      target: 'es2022',
-      platform: 'neutral',
-      // An explicit empty tsconfig: the output must not depend on whichever tsconfig.json sits near the cwd.
-      tsconfigRaw: {},
-      legalComments: 'none',
-      logLevel: 'silent',
-      plugins: [denyImports],
-    });
+    const result = await building;
     code = result.outputFiles[0]?.text ?? '';
   } catch (err) {
     if (!isBuildFailure(err)) throw new SoloError('internal', 'The compiler failed unexpectedly.', { cause: err });
@@ -114,10 +119,6 @@ export async function compileService(source: string, opts: CompileServiceOptions
     if (denied.length > 0) throw findingsError('rejected_code', opts.filename, denied.map(toFinding), IMPORT_ADVICE);
     throw findingsError('compile_error', opts.filename, err.errors.map(toFinding), 'Fix the source and deploy again.');
   }
-  if (DYNAMIC_IMPORT.test(code)) {
-    const at = source.search(DYNAMIC_IMPORT);
-    const pos = at >= 0 ? locate(source, at) : { line: 1, column: 1 };
-    throw findingsError('rejected_code', opts.filename, [{ ...pos, message: 'dynamic import() is not allowed' }], IMPORT_ADVICE);
-  }
-  return { code, hash: createHash('sha256').update(code).digest('hex'), sourceBytes };
+  if ('refusal' in analysis) throw analysis.refusal;
+  return { code, hash: createHash('sha256').update(code).digest('hex'), sourceBytes, warnings: analysis.warnings };
 }

@@ -156,6 +156,12 @@ export interface SetSecretMessage {
   name: string;
   value: string;
 }
+/** `ValidateRequest`. */
+export interface ValidateMessage {
+  tenant: string;
+  source: string;
+  filename: string;
+}
 /** `SecretRef`. */
 export interface SecretRefMessage {
   tenant: string;

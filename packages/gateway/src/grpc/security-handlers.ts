@@ -1,4 +1,4 @@
-// The security verbs of solo.v1.SoloKernel: capability tokens (grant, revoke, list) and secrets (set, list,
+// The security verbs of solo.v1.SoloKernel: Validate (static analysis), capability tokens (grant, revoke, list) and secrets (set, list,
 // exists, delete). They run the NATS door's security verbs (`dispatchSecurityVerb`) on a wire body built from
 // the proto fields, so the same bad input gets the same code on every door. No reply ever carries a secret value.
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
@@ -12,6 +12,7 @@ import {
   type SecretRefMessage,
   type SetSecretMessage,
   type TenantMessage,
+  type ValidateMessage,
 } from './grpc-messages.ts';
 
 /** The wire body of a grant: proto3 leaves absent scalars at zero, so only what was given is passed on. */
@@ -41,6 +42,10 @@ export function securityHandlers(d: GrpcDoorDeps): UntypedServiceImplementation 
     ListSecrets: unaryCall<TenantMessage, JsonReplyMessage>(d, 'secret_list', (call, r) => run(call, r, 'secret_list', {})),
     SecretExists: unaryCall<SecretRefMessage, JsonReplyMessage>(d, 'secret_exists', (call, r) => run(call, r, 'secret_exists', { name: call.request.name })),
     DeleteSecret: unaryCall<SecretRefMessage, JsonReplyMessage>(d, 'secret_delete', (call, r) => run(call, r, 'secret_delete', { name: call.request.name })),
+    Validate: unaryCall<ValidateMessage, JsonReplyMessage>(d, 'validate', (call, r) => {
+      const filename = given(call.request.filename, '');
+      return run(call, r, 'validate', filename === undefined ? { source: call.request.source } : { source: call.request.source, filename });
+    }),
   };
   return handlers as unknown as UntypedServiceImplementation;
 }

@@ -1,4 +1,4 @@
-// The REST API's security resources: capability tokens (grant, list, revoke) and secrets (store, list, check,
+// The REST API's security resources: static analysis (`POST /validate`), capability tokens (grant, list, revoke) and secrets (store, list, check,
 // delete). They run the same security verbs as the NATS door (`dispatchSecurityVerb`), so the same bad input
 // gets the same code. A secret's value goes in and never comes out: every reply carries metadata only.
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
@@ -47,6 +47,7 @@ export const securityRoutes: FastifyPluginCallback<SecurityRoutesOptions> = (app
     return dispatchSecurityVerb(kernel, principal, verb, body, restMeta(req));
   };
 
+  app.post('/validate', { config: { soloVerb: 'validate' } }, (req) => run(req, 'validate', req.body));
   app.post('/tokens', { config: { soloVerb: 'token_grant' } }, async (req, reply) => reply.code(201).send(await run(req, 'token_grant', req.body)));
   app.get('/tokens', { config: { soloVerb: 'token_list' } }, (req) => run(req, 'token_list', queryBody(req.query)));
   app.delete<{ Params: { token_id: string } }>('/tokens/:token_id', { config: { soloVerb: 'token_revoke' } }, (req) => run(req, 'token_revoke', { token_id: req.params.token_id }));
