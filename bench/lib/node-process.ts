@@ -5,7 +5,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { isNodeInfo, type NodeInfo } from '@solo/sdk';
+import { connectSoloAdmin, isNodeInfo, type NodeInfo } from '@solo/sdk';
 import { NatsAuthority, natsAuthOptions } from '@solo/kernel';
 import { ADMIN_TOKEN_FILE, OPERATOR_CREDENTIALS_FILE } from '@solo/protocol';
 import { isAlive, type ProcessRegistry } from './processes.ts';
@@ -18,6 +18,11 @@ export interface NodeProcess {
   readonly credentials: string;
   /** The operator's admin token (for the REST and gRPC doors). */
   adminToken(): string;
+  /**
+   * Creates `tenant` with limits a benchmark needs (thousands of services; the defaults allow 100). The
+   * operator's token is not held to tenant rates. Idempotent.
+   */
+  benchTenant(tenant: string): Promise<void>;
   /** Connect options of the node's own NATS user (every permission), for raw stream access. */
   kernelAuth(): ReturnType<typeof natsAuthOptions>;
   /** The PIDs that make up the node: its own and its nats-server's (descendants are found from these). */
@@ -102,6 +107,16 @@ export async function startNodeProcess(opts: { repoRoot: string; registry: Proce
       dataDir,
       credentials: join(dataDir, OPERATOR_CREDENTIALS_FILE),
       adminToken: () => (adminToken ??= readFileSync(join(dataDir, ADMIN_TOKEN_FILE), 'utf8').trim()),
+      benchTenant: async (tenant: string) => {
+        const admin = await connectSoloAdmin({ natsUrl: info.nats_url, credentials: join(dataDir, OPERATOR_CREDENTIALS_FILE) });
+        try {
+          await admin.createTenant(tenant, { max_services: 100_000, max_memory_mb: 1_048_576 });
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'already_exists') throw err;
+        } finally {
+          await admin.close();
+        }
+      },
       kernelAuth: () => natsAuthOptions(NatsAuthority.open(join(dataDir, 'nats')).kernel),
       rootPids: () => [pid, ...(natsPid !== null && isAlive(natsPid) ? [natsPid] : [])],
       stop,

@@ -62,6 +62,7 @@ export const doorsSuite: Suite = {
     const m = measures(ctx);
     const node = await ctx.startNode('doors');
     const http = node.info.http_url;
+    await node.benchTenant(TENANT);
     const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
     try {
       const source = counterSource(ctx.repoRoot);
@@ -126,6 +127,7 @@ export const doorsSuite: Suite = {
           );
           open.push(...batch);
         }
+        await node.benchTenant(SSE_TENANT);
         const sse = await connectSolo({ natsUrl: node.info.nats_url, tenant: SSE_TENANT, credentials: node.credentials });
         try {
           await deployCounter(sse, 'flow', source);

@@ -64,6 +64,7 @@ export const eventsSuite: Suite = {
     const m = names(ctx);
     const node = await ctx.startNode('events');
     let nc: NatsConnection | null = null;
+    await node.benchTenant(TENANT);
     const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
     try {
       nc = await connect({ servers: node.info.nats_url, ...node.kernelAuth() });

@@ -23,6 +23,7 @@ export const nodeApiSuite: Suite = {
   ],
   async run(ctx, emit) {
     const node = await ctx.startNode('api');
+    await node.benchTenant(TENANT);
     const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
     try {
       const source = counterSource(ctx.repoRoot);

@@ -43,6 +43,7 @@ async function publishMany(js: JetStreamClient, count: number, subject: (i: numb
 
 async function killAndRecover(ctx: SuiteContext, n: number): Promise<number> {
   const node = await ctx.startNode('before-crash');
+  await node.benchTenant(TENANT);
   const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
   const source = counterSource(ctx.repoRoot);
   ctx.log(`deploying ${n} counters before the crash`);
@@ -174,6 +175,7 @@ async function rawThroughputMs(count: number): Promise<number> {
 
 async function durableThroughputMs(ctx: SuiteContext, count: number): Promise<number> {
   const node = await ctx.startNode('durable');
+  await node.benchTenant(TENANT);
   const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
   const nc = await connect({ servers: node.info.nats_url, ...node.kernelAuth() });
   try {

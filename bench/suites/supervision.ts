@@ -190,6 +190,7 @@ export const supervisionSuite: Suite = {
     const beam = latencyFromSamples(await beamRestart(ctx, ctx.pick(2000, 20)));
     emit({ measure: M.beam, result: beam });
     const node = await ctx.startNode('supervision');
+    await node.benchTenant(TENANT);
     const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
     try {
       const { restart, plain } = await restartLatency(client, ctx, ctx.pick(300, 5));

@@ -51,6 +51,7 @@ export const thousandServicesSuite: Suite = {
   async run(ctx, emit) {
     const m = measures(ctx);
     const node = await ctx.startNode('idle');
+    await node.benchTenant(TENANT);
     const client = await connectSolo({ natsUrl: node.info.nats_url, tenant: TENANT, credentials: node.credentials });
     try {
       const empty = await settledRss(node, ctx);

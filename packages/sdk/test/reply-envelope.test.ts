@@ -53,12 +53,12 @@ describe('withCorrelationId', () => {
 describe('unwrapValidateReply', () => {
   const finding = { rule: 'no-eval', severity: 'error', message: 'eval', line: 1, column: 1, hint: 'remove it' };
 
-  it('reads a verdict spread over the envelope ({ok:false, findings}) as findings, not an error', () => {
-    assert.deepEqual(unwrapValidateReply(JSON.stringify({ ok: false, findings: [finding], duration_ms: 1 })), { findings: [finding] });
+  it('reads the findings of a reply whose verdict is invalid', () => {
+    assert.deepEqual(unwrapValidateReply(JSON.stringify({ ok: true, valid: false, findings: [finding], duration_ms: 1 })).findings, [finding]);
   });
 
-  it('reads an envelope with ok true', () => {
-    assert.deepEqual(unwrapValidateReply(JSON.stringify({ ok: true, findings: [] })), { findings: [] });
+  it('reads an envelope with no findings', () => {
+    assert.deepEqual(unwrapValidateReply(JSON.stringify({ ok: true, valid: true, findings: [] })).findings, []);
   });
 
   it("throws the node's error when there is one", () => {

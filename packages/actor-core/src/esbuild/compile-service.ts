@@ -3,7 +3,7 @@
 // source (assertCodeAccepted). Called by the deployer for deploy, swap and replace.
 import { createHash } from 'node:crypto';
 import { build, type BuildFailure, type Message, type Plugin } from 'esbuild';
-import { MAX_SOURCE_BYTES, SoloError, type AnalysisFinding } from '@solo/protocol';
+import { MAX_SOURCE_BYTES, SoloError, isSoloError, type AnalysisFinding } from '@solo/protocol';
 import { assertCodeAccepted } from '../analysis/assert-code-accepted.ts';
 
 /** The output of {@link compileService}. */
@@ -116,7 +116,16 @@ export async function compileService(source: string, opts: CompileServiceOptions
   } catch (err) {
     if (!isBuildFailure(err)) throw new SoloError('internal', 'The compiler failed unexpectedly.', { cause: err });
     const denied = err.errors.filter((m) => m.pluginName === DENY_PLUGIN);
-    if (denied.length > 0) throw findingsError('rejected_code', opts.filename, denied.map(toFinding), IMPORT_ADVICE);
+    if (denied.length > 0) {
+      // esbuild's message names the import exactly; the findings (with rule ids) are the analysis' when it
+      // refused too, else one `no-import` finding per denied import, so every refusal carries its rule.
+      const refused = findingsError('rejected_code', opts.filename, denied.map(toFinding), IMPORT_ADVICE);
+      const fromAnalysis = 'refusal' in analysis && isSoloError(analysis.refusal) ? analysis.refusal.details?.['findings'] : undefined;
+      const findings: AnalysisFinding[] = Array.isArray(fromAnalysis)
+        ? (fromAnalysis as AnalysisFinding[])
+        : denied.map(toFinding).map((f) => ({ rule: 'no-import', severity: 'error', message: f.message, line: f.line, column: f.column, hint: IMPORT_ADVICE }));
+      throw new SoloError('rejected_code', refused.message, { details: { ...refused.details, findings } });
+    }
     throw findingsError('compile_error', opts.filename, err.errors.map(toFinding), 'Fix the source and deploy again.');
   }
   if ('refusal' in analysis) throw analysis.refusal;

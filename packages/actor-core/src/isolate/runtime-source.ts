@@ -22,6 +22,16 @@ const MapCtor = Map, mapGet = Map.prototype.get, mapSet = Map.prototype.set, map
 const StringCtor = String, slice = String.prototype.slice;
 const HANDLERS = freeze(['init', 'handleCall', 'handleCast', 'handleInfo', 'codeChange', 'terminate']);
 
+// Memory the isolate's heap limit does not count is not offered to services at all: WebAssembly memories and
+// buffers that grow in place (resizable ArrayBuffer, growable SharedArrayBuffer) live outside the V8 heap, so
+// one service could take the node's memory. A plain ArrayBuffer is counted and stays.
+delete globalThis.WebAssembly;
+delete ArrayBuffer.prototype.resize;
+if (typeof SharedArrayBuffer === 'function') {
+  delete SharedArrayBuffer.prototype.grow;
+  delete globalThis.SharedArrayBuffer;
+}
+
 class NotJson extends ErrorCtor {}
 
 function typeName(v) {
