@@ -56,7 +56,7 @@ export async function pairedLatency(a: { name: string; fn: () => unknown }, b: {
     const warm = round === 0 ? per : { ...per, warmupIterations: 0 };
     for (const [i, task] of [a, b].entries()) {
       const m = await tinybenchSamples(task.name, task.fn, warm);
-      pooled[i]?.push(...m);
+      for (const v of m) pooled[i]?.push(v); // not push(...m): fast operations give more samples than a call may take arguments
     }
   }
   return [latencyFromSamples(pooled[0]), latencyFromSamples(pooled[1])];

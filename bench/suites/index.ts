@@ -8,8 +8,9 @@ import { recoverySuite } from './recovery.ts';
 import { eventsSuite } from './events.ts';
 import { supervisionSuite } from './supervision.ts';
 import { doorsSuite } from './doors.ts';
+import { securitySuite } from './security.ts';
 import { analysisSuite } from './analysis.ts';
 import { sandboxProcessSuite } from './sandbox-process.ts';
 import { admissionSuite } from './admission.ts';
 
-export const SUITES: readonly Suite[] = [baselinesSuite, nodeApiSuite, thousandServicesSuite, eventsSuite, recoverySuite, supervisionSuite, doorsSuite, sandboxProcessSuite, admissionSuite, analysisSuite];
+export const SUITES: readonly Suite[] = [baselinesSuite, nodeApiSuite, thousandServicesSuite, eventsSuite, recoverySuite, supervisionSuite, doorsSuite, sandboxProcessSuite, admissionSuite, analysisSuite, securitySuite];
