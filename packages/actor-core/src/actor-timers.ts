@@ -5,34 +5,56 @@ import { SoloError, type Json } from '@solo/protocol';
 // Node fires a setTimeout beyond 2^31-1 ms at once (with a warning): refuse such delays instead.
 const MAX_TIMER_MS = 2_147_483_647;
 
+/**
+ * Fired timers whose message is in the actor's mailbox at once. The rest wait here, in firing order, until one is
+ * handled: otherwise a handler slower than the timers it sets (a timer that sets two more at 0 ms, in a sandbox
+ * host process where every message is a round trip) fills the mailbox without bound, since a fired timer no
+ * longer counts as pending.
+ */
+const MAX_DELIVERING = 1;
+
+/** A timer that fired and waits for its turn in the mailbox. */
+interface DueTimer {
+  id: string;
+  message: Json;
+}
+
 /** The timers of one actor. */
 export class ActorTimers {
   readonly #max: number;
-  readonly #fire: (message: Json) => void;
+  readonly #fire: (message: Json) => Promise<void>;
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #due: DueTimer[] = [];
+  /** Fired timers whose message is in the mailbox (or in its handler): they count until it settles. */
+  #delivering = 0;
   #next = 0;
 
-  /** `fire` receives the message of each timer that expires. */
-  constructor(opts: { maxTimers: number; fire: (message: Json) => void }) {
+  /**
+   * `fire` receives the message of each timer that expires and settles once it was handled (or dropped); a
+   * timer counts against `maxTimers` until then.
+   */
+  constructor(opts: { maxTimers: number; fire: (message: Json) => Promise<void> }) {
     this.#max = opts.maxTimers;
     this.#fire = opts.fire;
   }
 
+  /** Timers set and not yet handled: pending, fired and waiting for the mailbox, or in the mailbox. */
   get size(): number {
-    return this.#timers.size;
+    return this.#timers.size + this.#due.length + this.#delivering;
   }
 
   /**
    * Schedules `message` after `ms` and returns the timer id.
-   * @throws `invalid_request` when `ms` is not a number from 0 to 2^31-1; `limit_exceeded` when `maxTimers` are pending.
+   * @throws `invalid_request` when `ms` is not a number from 0 to 2^31-1; `limit_exceeded` when `maxTimers` are
+   * set and not yet handled.
    */
   set(ms: number, message: Json, owner: string): string {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_TIMER_MS) {
       throw new SoloError('invalid_request', `Timer delay must be a number of ms from 0 to ${MAX_TIMER_MS}, got ${String(ms)}.`, { details: { field: 'ms' } });
     }
-    if (this.#timers.size >= this.#max) {
-      throw new SoloError('limit_exceeded', `${owner} already has ${this.#max} pending timers. Cancel timers it no longer needs (ctx.cancelTimer) before setting more.`, {
-        details: { timers: this.#timers.size, max: this.#max },
+    if (this.size >= this.#max) {
+      throw new SoloError('limit_exceeded', `${owner} already has ${this.size} pending timers. Cancel timers it no longer needs (ctx.cancelTimer) before setting more.`, {
+        details: { timers: this.size, max: this.#max },
       });
     }
     this.#next += 1;
@@ -41,24 +63,44 @@ export class ActorTimers {
       id,
       setTimeout(() => {
         this.#timers.delete(id);
-        this.#fire(message);
+        this.#due.push({ id, message });
+        this.#deliver();
       }, ms),
     );
     return id;
   }
 
-  /** Cancels a pending timer; false when it already fired or never existed. */
+  /** Cancels a timer not yet in the mailbox; false when it is there already, was handled or never existed. */
   cancel(id: string): boolean {
     const t = this.#timers.get(id);
-    if (t === undefined) return false;
-    clearTimeout(t);
-    this.#timers.delete(id);
+    if (t !== undefined) {
+      clearTimeout(t);
+      this.#timers.delete(id);
+      return true;
+    }
+    const i = this.#due.findIndex((d) => d.id === id);
+    if (i < 0) return false;
+    this.#due.splice(i, 1);
     return true;
   }
 
-  /** Cancels every pending timer. */
+  /** Cancels every timer not yet in the mailbox (messages already there stay, like any queued message). */
   clear(): void {
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
+    this.#due.length = 0;
+  }
+
+  #deliver(): void {
+    while (this.#delivering < MAX_DELIVERING) {
+      const next = this.#due.shift();
+      if (next === undefined) return;
+      this.#delivering += 1;
+      const settled = (): void => {
+        this.#delivering -= 1;
+        this.#deliver();
+      };
+      this.#fire(next.message).then(settled, settled);
+    }
   }
 }

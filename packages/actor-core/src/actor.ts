@@ -49,7 +49,7 @@ export class Actor {
     this.#tenant = o.tenant;
     this.#service = o.service;
     this.#mailbox = new EnvelopeQueue({ tenant: o.tenant, service: o.service, maxCastAttempts: o.maxCastAttempts });
-    this.#timers = new ActorTimers({ maxTimers: o.maxTimers, fire: (m) => void this.info(m) });
+    this.#timers = new ActorTimers({ maxTimers: o.maxTimers, fire: (m) => this.info(m) });
     this.#onExit = o.onExit;
     this.#onBusy = o.onBusy;
   }
@@ -62,7 +62,7 @@ export class Actor {
   get messagesHandled(): number {
     return this.#handled;
   }
-  /** Pending volatile timers (`ctx.setTimer` without `durable`). */
+  /** Volatile timers (`ctx.setTimer` without `durable`) set and not yet handled: pending, fired or in the mailbox. */
   get timerCount(): number {
     return this.#timers.size;
   }

@@ -1,7 +1,8 @@
 // Tests of ProcessSandbox against real sandbox host processes: the behaviours of the in-process sandbox, tenant
 // placement, the death of a host process (kill -9, out of memory) and what it takes down, close, bad input.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
@@ -305,6 +306,81 @@ describe('ProcessSandbox: host processes', () => {
     });
     await waitFor(() => !isAlive(pid));
     assert.equal(await other.handleCall('get'), 4);
+  });
+
+  it('a fatal V8 out-of-memory in a handler ends its host process at once: the call crashes with sandbox_died (out of memory) and the next spawn gets a fresh process', async () => {
+    // A hang grace far beyond any test: a host process stuck in V8's out-of-memory handling would be reported as
+    // unresponsive (after a minute), which the assertions below refuse.
+    const s = track(new ProcessSandbox({ spareProcesses: 1, hangGraceMs: 60_000 }));
+    const [tenant, calm] = [uniqueName('oom'), uniqueName('calm')];
+    const other = await startIncarnation(s, await fixtureSpec('counter', { tenant: calm }), new RecordingHost(), 3);
+    // The escape suite's string-doubling: V8 either stops it at the isolate's limit (memory_limit) or fails the
+    // allocation fatally, which isolated-vm cannot contain (the whole process aborts). Tries until the latter.
+    const bomb = await code("export default { handleCall(m, s) { let t = 'x'; for (;;) { t = t + t; t = t.slice(1) + 'y'; } } };");
+    const spec: SpawnSpec = { tenant, service: 'doubling', code: bomb, limits: { memory_mb: 16, cpu_ms: 2000, wall_ms: 4000 } };
+    const deaths: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 8 && deaths.length === 0; i++) {
+      const inst = await s.spawn(spec, new RecordingHost());
+      const pid = pidOf(s, tenant);
+      await assert.rejects(inst.handleCall(null), (err: { code?: string; message?: string; details?: Record<string, unknown> }) => {
+        assert.equal(err.code, 'service_crashed');
+        const reason = err.details?.['reason'];
+        assert.ok(reason === 'memory_limit' || reason === 'sandbox_died', JSON.stringify(err.details));
+        if (reason === 'sandbox_died') {
+          assert.equal(err.details?.['out_of_memory'], true, JSON.stringify(err.details));
+          assert.equal(err.details?.['unresponsive'], false, JSON.stringify(err.details));
+          assert.equal(err.details?.['pid'], pid);
+          assert.match(err.message ?? '', /after running out of memory/);
+          deaths.push(err.details ?? {});
+        }
+        return true;
+      });
+      if (deaths.length > 0) {
+        await waitFor(() => !isAlive(pid));
+        const again = await startIncarnation(s, await fixtureSpec('counter', { tenant }), new RecordingHost(), 7);
+        assert.notEqual(pidOf(s, tenant), pid, 'the dead process was handed out again');
+        assert.equal(await again.handleCall('get'), 7);
+      } else inst.dispose();
+    }
+    if (deaths.length === 0) process.stdout.write('# V8 stopped every try at the isolate limit: no fatal out-of-memory this run\n');
+    assert.equal(await other.handleCall('get'), 3);
+  });
+
+  it('starts host processes that dump no core when they abort', async (t) => {
+    if (!/prlimit/.test(execFileSync('sh', ['-c', 'command -v prlimit || true'], { encoding: 'utf8' }))) return t.skip('no prlimit on this system');
+    const s = track(new ProcessSandbox({ spareProcesses: 0 }));
+    const tenant = uniqueName('core');
+    await startIncarnation(s, await fixtureSpec('counter', { tenant }), new RecordingHost(), 0);
+    const limits = readFileSync(`/proc/${pidOf(s, tenant)}/limits`, 'utf8');
+    assert.match(limits, /^Max core file size\s+0\s+0\s/m);
+  });
+
+  it('bounds fired timers waiting in the mailbox: a timer that sets two more at 0 ms hits maxTimers instead of flooding the mailbox', async () => {
+    const s = track(new ProcessSandbox({ spareProcesses: 0 }));
+    const storm = await code(
+      "export default { handleCall(m, s, ctx) { ctx.setTimer(0, {}); ctx.setTimer(0, {}); return { reply: 'started', state: s }; }, handleInfo(m, s, ctx) { let refused = 0; for (let i = 0; i < 2; i++) { try { ctx.setTimer(0, {}); } catch (e) { if (e.code !== 'limit_exceeded') throw e; refused++; } } return { fired: (s?.fired ?? 0) + 1, refused: (s?.refused ?? 0) + refused }; } };",
+    );
+    const host = new RecordingHost();
+    const tenant = uniqueName('storm');
+    const actor = new Actor({ tenant, service: 'storm', maxTimers: 20, onExit: () => undefined });
+    host.actor = actor;
+    actor.attach(await startIncarnation(s, { tenant, service: 'storm', code: storm, limits: { memory_mb: 32, cpu_ms: 2000, wall_ms: 5000 } }, host, null));
+    assert.equal(await actor.call({}, { timeoutMs: 5000 }), 'started');
+    const stateOf = async (): Promise<{ fired?: number; refused?: number } | null> => (await actor.incarnation?.getState()) as { fired?: number; refused?: number } | null;
+    let maxMailbox = 0;
+    await waitFor(
+      async () => {
+        maxMailbox = Math.max(maxMailbox, actor.mailboxLength);
+        return ((await stateOf())?.refused ?? 0) > 50;
+      },
+      { timeoutMs: 20_000 },
+    );
+    // At most one fired timer waits in the mailbox; the others wait in the actor's timer table, counted.
+    assert.ok(maxMailbox <= 1, `the mailbox held ${maxMailbox} messages`);
+    assert.ok(actor.timerCount <= 20, `timerCount ${actor.timerCount}`);
+    assert.ok(actor.mailboxLength <= 1);
+    await actor.stop({ force: true });
+    assert.equal(actor.timerCount, 0);
   });
 
   it('bounds WebAssembly memory, which isolate limits do not count, by the data limit of the host process', async () => {

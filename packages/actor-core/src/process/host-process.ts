@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { SoloError, toWireError } from '@solo/protocol';
 import type { ActorHost } from '../sandbox.ts';
 import { FrameDecoder, encodeFrame } from './host-call-frames.ts';
-import { looksOutOfMemory, type ProcessDeath } from './process-death.ts';
+import { looksOutOfMemory, showsFatalOutOfMemory, type ProcessDeath } from './process-death.ts';
 import type { HostCall, HostCallResult, HostMessage, HostRequest, SandboxHostConfig } from './sandbox-wire.ts';
 
 /** An actor living in a host process, as the process needs it. */
@@ -44,6 +44,13 @@ interface Pending {
   onDeath(death: ProcessDeath): SoloError;
 }
 
+/**
+ * How long a host process may take to end after V8 printed its fatal out-of-memory banner. It normally aborts
+ * within milliseconds; one stuck in V8's or isolated-vm's out-of-memory handling is killed then, rather than after
+ * the hang grace, so that its actors crash (and restart) promptly.
+ */
+const FATAL_OOM_GRACE_MS = 500;
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
@@ -72,6 +79,8 @@ export class HostProcess {
   #death: ProcessDeath | null = null;
   #ending = false;
   #unresponsive = false;
+  /** V8 printed its fatal out-of-memory banner: the process is as good as dead. */
+  #dying = false;
 
   constructor(parts: HostProcessParts) {
     const { child, stderrTail } = parts;
@@ -81,6 +90,9 @@ export class HostProcess {
     this.startMs = parts.startMs;
     child.on('message', (m: HostMessage) => this.#receive(m));
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => this.#died(code, signal, stderrTail()));
+    child.stderr?.on('data', () => {
+      if (!this.#dying && showsFatalOutOfMemory(stderrTail())) this.#fatalOutOfMemory();
+    });
     const channel = child.stdio[4] as Socket;
     const frames = new FrameDecoder();
     channel.on('data', (chunk: Buffer) => {
@@ -90,9 +102,9 @@ export class HostProcess {
     channel.on('error', () => undefined);
   }
 
-  /** False once the process has ended (or is being ended). */
+  /** False once the process has ended, is being ended or killed, or is dying of a fatal out-of-memory. */
   get alive(): boolean {
-    return this.#death === null && !this.#ending;
+    return this.#death === null && !this.#ending && !this.#unresponsive && !this.#dying;
   }
 
   /** Actors registered and requests pending: while above 0 the process is in use. */
@@ -173,6 +185,15 @@ export class HostProcess {
     if (this.#death !== null || this.#ending) return;
     this.#unresponsive = true;
     this.#child.kill('SIGKILL');
+  }
+
+  // V8 gave up on a heap: the process aborts by itself (isolated-vm's handler) unless it is stuck doing so.
+  #fatalOutOfMemory(): void {
+    this.#dying = true;
+    setTimeout(() => {
+      if (this.#death !== null || this.#ending) return;
+      this.#child.kill('SIGKILL');
+    }, FATAL_OOM_GRACE_MS).unref();
   }
 
   #receive(m: HostMessage): void {

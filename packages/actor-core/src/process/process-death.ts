@@ -15,9 +15,20 @@ export interface ProcessDeath {
   unresponsive: boolean;
 }
 
-/** Reads what a process printed before dying: V8 reports a fatal out-of-memory on stderr. */
+/**
+ * V8's banner of a fatal heap out-of-memory, printed before its out-of-memory handler runs (isolated-vm's then
+ * prints `is_heap_oom` and aborts). Matched at the start of a line: the host process prefixes its own log lines.
+ */
+const FATAL_OOM_BANNER = /^<--- (?:Last few GCs|JS stacktrace) --->$/m;
+
+/** Whether `stderrTail` shows V8's fatal out-of-memory banner (the process is dying, or stuck dying). */
+export function showsFatalOutOfMemory(stderrTail: string): boolean {
+  return FATAL_OOM_BANNER.test(stderrTail);
+}
+
+/** Reads what a process printed before dying: V8 (and isolated-vm) report a fatal out-of-memory on stderr. */
 export function looksOutOfMemory(stderrTail: string): boolean {
-  return /out of memory|heap limit|allocation failed|bad_alloc/i.test(stderrTail);
+  return showsFatalOutOfMemory(stderrTail) || /out of memory|heap limit|allocation failed|bad_alloc|is_heap_oom/i.test(stderrTail);
 }
 
 /** `exit code 1`, `signal SIGKILL`. */

@@ -57,7 +57,10 @@ export class ProcessSandbox implements ActorSandbox {
    */
   async spawn(spec: SpawnSpec, host: ActorHost): Promise<SandboxedActor> {
     if (this.#closed) throw closedError();
-    const proc = await this.#processFor(spec.tenant);
+    let proc = await this.#processFor(spec.tenant);
+    // The process died (or is being killed) while this spawn waited for it: nothing ran there yet, so the spawn
+    // goes to a fresh process rather than fail. Once only: a process that dies as it starts fails the spawn.
+    if (!proc.alive && !this.#closed) proc = await this.#processFor(spec.tenant);
     if (this.#closed) throw closedError();
     const id = proc.nextActorId();
     const onDeath = (death: ProcessDeath): SoloError =>
@@ -105,6 +108,8 @@ export class ProcessSandbox implements ActorSandbox {
   }
 
   #processFor(tenant: string): Promise<HostProcess> {
+    // A process that is dying or being killed is never handed out again, even before its exit is observed.
+    for (const placed of [...this.#placed]) if (placed.proc !== null && !placed.proc.alive) this.#forget(placed);
     let slot = this.#byTenant.get(tenant);
     if (slot === undefined) {
       if (this.#placed.length >= this.#o.maxProcesses) {

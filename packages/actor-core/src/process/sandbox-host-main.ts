@@ -12,18 +12,20 @@ if (send === undefined) {
 process.on('disconnect', () => process.exit(0));
 
 const config = JSON.parse(process.argv[2] ?? '{}') as SandboxHostConfig;
+// No onCatastrophicError: isolated-vm schedules it on this thread, which is the thread it then suspends (a handler
+// runs synchronously here, so the fatal out-of-memory or the failed termination happens on it): the process would
+// hang until the kernel's hang watchdog. Without it isolated-vm aborts the process on a fatal out-of-memory, so
+// the kernel learns of the death at once (the launch command turns core dumps off, which would slow the abort).
 const host = new SandboxHost({
-  isolate: {
-    ...config.isolate,
-    // V8 lost control of an isolate: this process is in an unknown state, so it ends and its actors crash.
-    onCatastrophicError: (message) => {
-      process.stderr.write(`sandbox host ${process.pid}: catastrophic isolate error: ${message}\n`);
-      process.exit(70);
-    },
-  },
+  isolate: config.isolate,
   hostCallFd: HOST_CALL_FD,
   send: (message) => void send(message),
-  logUnexpected: (err) => void process.stderr.write(`sandbox host ${process.pid}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
+  // Every line prefixed: the kernel reads this process's stderr for V8's fatal out-of-memory banner, which an
+  // error text (partly the service's own) must not be able to fake.
+  logUnexpected: (err) => {
+    const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`sandbox host ${process.pid}: unexpected error: ${text.replace(/\n/g, `\nsandbox host ${process.pid}:   `)}\n`);
+  },
 });
 process.on('message', (message) => host.receive(message as HostRequest));
 if (config.heapReportMs > 0) setInterval(() => host.reportHeap(), config.heapReportMs).unref();

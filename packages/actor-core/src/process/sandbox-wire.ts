@@ -52,7 +52,7 @@ export type HostCallResult = { k: 'v'; value: unknown } | { k: 'e'; error: WireE
 
 /** What a sandbox host process is started with (its only argv argument, as JSON). */
 export interface SandboxHostConfig {
-  /** Options of the IsolateSandbox it runs (functions cannot cross: a catastrophic error ends the process). */
+  /** Options of the IsolateSandbox it runs (no onCatastrophicError: isolated-vm then aborts the process, see sandbox-host-main.ts). */
   isolate: Omit<IsolateSandboxOptions, 'onCatastrophicError'>;
   /** How often changed heap sizes are reported; 0 turns the reports off (replies still carry them). */
   heapReportMs: number;

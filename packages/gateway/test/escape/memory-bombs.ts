@@ -49,7 +49,7 @@ export const MEMORY_BOMBS: readonly EscapeCase[] = [
     outcome: {
       kind: 'error',
       code: 'service_crashed',
-      reasons: ['memory_limit', 'throw'],
+      reasons: ['memory_limit', 'throw', 'sandbox_died'],
       errorMatch: /memory|RangeError/,
     },
   },
