@@ -4,9 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startNode } from '@solo/gateway';
 import { uniqueName, waitFor } from '@solo/testkit';
-import { connect } from 'nats';
 import { tenantApiSubject, type TenantId } from '@solo/protocol';
-import { example, startNodeFixture, type NodeFixture } from './node-fixture.ts';
+import { adminHeaders, example, nodeNats, startNodeFixture, type NodeFixture } from './node-fixture.ts';
 
 let f: NodeFixture;
 before(async () => {
@@ -136,9 +135,9 @@ describe('discovery across restarts', () => {
     const dataDir = f.dir.path + '-restart';
     let node = await startNode({ dataDir });
     const api = async (verb: string, body: unknown): Promise<Reply> => {
-      const nc = await connect({ servers: node.info.nats_url });
+      const nc = await nodeNats(node);
       try {
-        const m = await nc.request(tenantApiSubject(t as TenantId, verb), new TextEncoder().encode(JSON.stringify(body)), { timeout: 15_000 });
+        const m = await nc.request(tenantApiSubject(t as TenantId, verb), new TextEncoder().encode(JSON.stringify(body)), { timeout: 15_000, headers: adminHeaders(node) });
         return JSON.parse(new TextDecoder().decode(m.data)) as Reply;
       } finally {
         await nc.close();

@@ -2,11 +2,11 @@
 // service's `log_level`, which drops ctx.log lines below it, also after the node restarts (issue #8).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, headers, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { createTempDir, uniqueName, waitFor, type TempDir } from '@solo/testkit';
 import { startNode, type RunningNode } from '@solo/gateway';
-import { HEADERS, tenantApiSubject, type TenantId } from '@solo/protocol';
-import { example } from './node-fixture.ts';
+import { tenantApiSubject, type TenantId } from '@solo/protocol';
+import { adminHeaders, example, nodeNats } from './node-fixture.ts';
 
 // Logs once per level in init and in every call, so a filter shows in both.
 const CHATTY = `
@@ -27,16 +27,14 @@ const lines: string[] = [];
 
 async function start(): Promise<void> {
   node = await startNode({ dataDir: dir.path, log: (l) => lines.push(l), logLevel: 'debug' });
-  nc = await connect({ servers: node.info.nats_url });
+  nc = await nodeNats(node);
 }
 async function stop(): Promise<void> {
   await nc.close();
   await node.stop();
 }
 async function ask(tenant: string, verb: string, body: unknown, correlationId?: string): Promise<Rec> {
-  const h = headers();
-  if (correlationId) h.set(HEADERS.correlationId, correlationId);
-  const m = await nc.request(tenantApiSubject(tenant as TenantId, verb), JSON.stringify(body), { timeout: 15_000, headers: h });
+  const m = await nc.request(tenantApiSubject(tenant as TenantId, verb), JSON.stringify(body), { timeout: 15_000, headers: adminHeaders(node, correlationId) });
   return JSON.parse(m.string()) as Rec;
 }
 const records = (): Rec[] => lines.map((l) => JSON.parse(l) as Rec);
@@ -95,7 +93,7 @@ describe('per-service log level', () => {
     assert.deepEqual(await levelsOf(t, 'quiet', 3), ['warn:init warn', 'warn:w', 'error:e']);
     assert.deepEqual(await levelsOf(t, 'loud', 7), ['debug:init debug', 'info:init info', 'warn:init warn', 'debug:d', 'info:i', 'warn:w', 'error:e']);
     const events = (await ask(t, 'events', { service_id: 'quiet', type: 'service_deployed' }))['events'] as { data: Rec }[];
-    assert.deepEqual(events[0]?.data['options'], { log_level: 'warn' });
+    assert.equal((events[0]?.data['options'] as { log_level?: string }).log_level, 'warn');
   });
 
   it('keeps the level after the node restarts and replays its log', async () => {

@@ -52,3 +52,16 @@ export async function startNodeFixture(): Promise<NodeFixture> {
     },
   };
 }
+
+/** A raw NATS connection to `node` as its own user (every permission). */
+export function nodeNats(node: RunningNode): Promise<NatsConnection> {
+  return connect({ servers: node.info.nats_url, ...(node.kernelNats ? natsAuthOptions(node.kernelNats) : {}) });
+}
+
+/** Request headers carrying the node's admin token (and a correlation id when given). */
+export function adminHeaders(node: RunningNode, correlationId?: string): ReturnType<typeof headers> {
+  const h = headers();
+  h.set(HEADERS.token, node.adminToken);
+  if (correlationId) h.set(HEADERS.correlationId, correlationId);
+  return h;
+}

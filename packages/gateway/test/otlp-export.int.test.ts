@@ -8,8 +8,7 @@ import { trace } from '@opentelemetry/api';
 import { createTempDir, freePort, uniqueName, type TempDir } from '@solo/testkit';
 import { startNode, startTracing } from '@solo/gateway';
 import { tenantApiSubject, type TenantId } from '@solo/protocol';
-import { connect } from 'nats';
-import { example } from './node-fixture.ts';
+import { adminHeaders, example, nodeNats } from './node-fixture.ts';
 
 interface OtlpSpan {
   name: string;
@@ -58,10 +57,10 @@ describe('tracing from OTEL_* variables', () => {
     process.env['OTEL_SERVICE_NAME'] = 'solo-under-test';
     const node = await startNode({ dataDir: dir.path });
     const t = uniqueName() as TenantId;
-    const nc = await connect({ servers: node.info.nats_url });
+    const nc = await nodeNats(node);
     try {
       const ask = async (verb: string, body: unknown): Promise<Record<string, unknown>> =>
-        JSON.parse((await nc.request(tenantApiSubject(t, verb), JSON.stringify(body), { timeout: 15_000 })).string()) as Record<string, unknown>;
+        JSON.parse((await nc.request(tenantApiSubject(t, verb), JSON.stringify(body), { timeout: 15_000, headers: adminHeaders(node) })).string()) as Record<string, unknown>;
       assert.equal((await ask('deploy', { service_id: 'counter', source: example('counter') }))['ok'], true);
       assert.equal((await ask('call', { service_id: 'counter', message: { op: 'inc' } }))['ok'], true);
     } finally {

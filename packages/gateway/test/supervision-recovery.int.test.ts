@@ -2,11 +2,12 @@
 // policy, a service's supervision options and the version a swap made current.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { createTempDir, uniqueName } from '@solo/testkit';
 import { startNode, type RunningNode } from '@solo/gateway';
 import { tenantApiSubject, type TenantId } from '@solo/protocol';
 import { sequenceSource } from './service-sources.ts';
+import { adminHeaders, nodeNats } from './node-fixture.ts';
 
 type Reply = Record<string, unknown>;
 const dir = createTempDir('solo-supervision-recovery-');
@@ -14,10 +15,10 @@ after(() => dir.remove());
 
 async function withNode<T>(fn: (api: (verb: string, body: unknown) => Promise<Reply>) => Promise<T>): Promise<T> {
   const node: RunningNode = await startNode({ dataDir: dir.path });
-  const nc: NatsConnection = await connect({ servers: node.info.nats_url });
+  const nc: NatsConnection = await nodeNats(node);
   try {
     return await fn(async (verb, body) => {
-      const m = await nc.request(tenantApiSubject(tenant as TenantId, verb), JSON.stringify(body), { timeout: 15_000 });
+      const m = await nc.request(tenantApiSubject(tenant as TenantId, verb), JSON.stringify(body), { timeout: 15_000, headers: adminHeaders(node) });
       const r = JSON.parse(new TextDecoder().decode(m.data)) as Reply;
       assert.equal(r['ok'], true, `${verb}: ${JSON.stringify(r)}`);
       return r;
