@@ -51,6 +51,26 @@ export function formatServiceStatus(s: ServiceStatus): string {
     ['started at', s.started_at ?? '-'],
     ['deployed at', s.deployed_at],
     ['limits', `memory ${s.limits.memory_mb} MiB, cpu ${s.limits.cpu_ms} ms, wall ${s.limits.wall_ms} ms`],
+    ...usageFields(s),
     ['last crash', crash],
   ]);
+}
+
+/** `usage` and `circuit` lines: what the service uses of each limit, and its breaker (when the node reports them). */
+function usageFields(s: ServiceStatus): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const u = s.usage;
+  if (u !== undefined) {
+    const last = u.last_handler_ms === null ? '-' : `${u.last_handler_ms} ms`;
+    out.push([
+      'usage',
+      `memory ${formatBytes(u.memory_bytes)} of ${formatBytes(u.memory_limit_bytes)}, mailbox ${u.mailbox_len} of ${u.mailbox_limit}, timers ${u.timers} of ${u.timers_limit}, last handler ${last} (wall limit ${u.wall_limit_ms} ms)`,
+    ]);
+  }
+  const c = s.circuit;
+  if (c !== undefined) {
+    const open = c.state === 'closed' ? `${c.crashes} recent crash(es)` : `opened ${c.opened_at ?? '-'}, probe in ${c.retry_after_ms ?? 0} ms`;
+    out.push(['circuit', `${c.state} (${open})`]);
+  }
+  return out;
 }

@@ -32,4 +32,16 @@ describe('formatServiceStatus', () => {
     assert.match(text, /^status: +running \(alive\)$/m);
     assert.match(text, /^supervisor: +running \(restart type permanent\)$/m);
   });
+
+  it('shows usage against each limit and the circuit breaker when the node reports them', () => {
+    const text = formatServiceStatus(
+      sampleStatus({
+        usage: { memory_bytes: 1024 * 1024, memory_limit_bytes: 32 * 1024 * 1024, mailbox_len: 3, mailbox_limit: 1000, timers: 2, timers_limit: 100, last_handler_ms: 1.5, wall_limit_ms: 5000, cpu_limit_ms: 1000, tenant_in_flight: 0 },
+        circuit: { state: 'open', crashes: 5, opened_at: '2025-01-02T00:00:00.000Z', retry_after_ms: 800, cooldown_ms: 1000 },
+      }),
+    );
+    assert.match(text, /^usage: +memory 1\.0 MiB of 32 MiB, mailbox 3 of 1000, timers 2 of 100, last handler 1\.5 ms \(wall limit 5000 ms\)$/m);
+    assert.match(text, /^circuit: +open \(opened 2025-01-02T00:00:00\.000Z, probe in 800 ms\)$/m);
+    assert.doesNotMatch(formatServiceStatus(sampleStatus()), /^usage:/m);
+  });
 });
