@@ -98,6 +98,15 @@ describe('client commands (fake peer)', () => {
     assert.match(r.stdout, /^took: +42 ms$/m);
   });
 
+  it('passes the admission limits of deploy, and refuses a malformed one before sending', async () => {
+    const r = await solo(['deploy', 'svc/Counter.ts', '--mailbox-len', '50', '--max-message-bytes', '4096', '--max-reply-bytes', '8192', '--max-timers', '5', '--circuit-crashes', '0']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((last('deploy')?.body as Record<string, unknown>)['limits'], { mailbox_len: 50, max_message_bytes: 4096, max_reply_bytes: 8192, max_timers: 5, circuit_crashes: 0 });
+    const bad = await solo(['deploy', 'svc/Counter.ts', '--mailbox-len', 'lots']);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /--mailbox-len/);
+  });
+
   it('resolves the file from INIT_CWD when run as the pnpm `solo` script', async () => {
     const r = await runCli(['deploy', 'Counter.ts', '--service-id', 'c2', '--json'], {
       cwd: '/',

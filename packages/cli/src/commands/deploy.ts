@@ -17,6 +17,11 @@ interface DeployOptions extends SupervisionFlagValues {
   memoryMb?: string;
   cpuMs?: string;
   wallMs?: string;
+  mailboxLen?: string;
+  maxMessageBytes?: string;
+  maxReplyBytes?: string;
+  maxTimers?: string;
+  circuitCrashes?: string;
   args?: string;
   logLevel?: string;
   durable?: boolean;
@@ -30,6 +35,18 @@ function parseLimits(o: DeployOptions): ServiceLimits | undefined {
   if (memory !== undefined) limits.memory_mb = memory;
   if (cpu !== undefined) limits.cpu_ms = cpu;
   if (wall !== undefined) limits.wall_ms = wall;
+  // Bounds are the node's (SERVICE_LIMITS): it refuses an out-of-range value with invalid_request naming it.
+  const more: Array<[string | undefined, string, 'mailbox_len' | 'max_message_bytes' | 'max_reply_bytes' | 'max_timers' | 'circuit_crashes', number]> = [
+    [o.mailboxLen, '--mailbox-len', 'mailbox_len', 1],
+    [o.maxMessageBytes, '--max-message-bytes', 'max_message_bytes', 1],
+    [o.maxReplyBytes, '--max-reply-bytes', 'max_reply_bytes', 1],
+    [o.maxTimers, '--max-timers', 'max_timers', 1],
+    [o.circuitCrashes, '--circuit-crashes', 'circuit_crashes', 0],
+  ];
+  for (const [text, flag, field, min] of more) {
+    const v = parseIntegerOption(text, flag, min);
+    if (v !== undefined) limits[field] = v;
+  }
   return Object.keys(limits).length > 0 ? limits : undefined;
 }
 
@@ -43,6 +60,11 @@ export function registerDeployCommand(program: Command, run: CliRun): void {
     .option('--memory-mb <n>', 'isolate heap limit in MiB (node default 32)')
     .option('--cpu-ms <n>', 'CPU time per handler invocation in ms (node default 1000)')
     .option('--wall-ms <n>', 'wall-clock time per handler invocation in ms (node default 5000)')
+    .option('--mailbox-len <n>', 'messages that may wait for the actor; more get limit_exceeded (node default 1000)')
+    .option('--max-message-bytes <n>', 'largest call or cast message, JSON bytes (node default 1 MiB)')
+    .option('--max-reply-bytes <n>', 'largest reply, JSON bytes (node default 1 MiB)')
+    .option('--max-timers <n>', 'pending timers per actor (node default 1000)')
+    .option('--circuit-crashes <n>', 'crashes within the window that open the circuit breaker; 0 turns it off (node default 5)')
     .option('--args <json>', 'JSON argument passed to init (default null)')
     .option(
       '--log-level <level>',
