@@ -2,6 +2,8 @@
 // and bad flags fail with their codes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { OPERATOR_CREDENTIALS_FILE } from '@solo/protocol';
 import { startNode, type RunningNode } from '@solo/gateway';
 import { connectSolo } from '@solo/sdk';
 import { createTempDir, uniqueName, type TempDir } from '@solo/testkit';
@@ -13,7 +15,8 @@ describe('solo register / discover', () => {
   let node: RunningNode;
   let dir: TempDir;
   const tenant = uniqueName();
-  const solo = (args: string[]) => runCli(args, { env: { SOLO_NATS_URL: node.info.nats_url, SOLO_TENANT: tenant }, cwd: dir.path });
+  // The operator's credentials file: with --nats/SOLO_NATS_URL the CLI never picks up a data dir's own.
+  const solo = (args: string[]) => runCli(args, { env: { SOLO_NATS_URL: node.info.nats_url, SOLO_TENANT: tenant, SOLO_CREDENTIALS: join(dir.path, OPERATOR_CREDENTIALS_FILE) }, cwd: dir.path });
 
   before(async () => {
     dir = createTempDir();

@@ -2,7 +2,7 @@
 // exactly as a user or an agent would, including the tour of the README.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeInfo } from '@solo/protocol';
 import { createTempDir, waitFor, type TempDir } from '@solo/testkit';
@@ -48,7 +48,12 @@ describe('solo CLI against a real node', () => {
     assert.equal(info.pid, node.pid);
     assert.equal(info.embedded_nats, true);
     assert.ok(info.nats_pid && alive(info.nats_pid));
-    assert.deepEqual(JSON.parse(readFileSync(join(dir.path, 'node.json'), 'utf8')), info);
+    // The JSON line adds where the operator's files are; node.json is the NodeInfo alone.
+    const { admin_token_file: tokenFile, operator_credentials_file: credsFile, ...nodeInfo } = info as NodeInfo & { admin_token_file: string; operator_credentials_file: string };
+    assert.deepEqual(JSON.parse(readFileSync(join(dir.path, 'node.json'), 'utf8')), nodeInfo);
+    assert.equal(tokenFile, join(dir.path, 'admin.token'));
+    assert.equal(credsFile, join(dir.path, 'operator.credentials.json'));
+    for (const f of [tokenFile, credsFile]) assert.equal(statSync(f).mode & 0o777, 0o600, f);
   });
 
   it('refuses a second solo up on the same data dir with already_exists', async () => {

@@ -61,7 +61,7 @@ describe('solo up with --http-port and --log-level', () => {
 
   it('prints and records the HTTP door, which serves /metrics and /health', async () => {
     const url = `http://127.0.0.1:${port}`;
-    assert.match(node.stdout(), new RegExp(`http: +${url} \\(/metrics, /health\\)`));
+    assert.match(node.stdout(), new RegExp(`http: +${url} \\(REST API, /openapi.json, /metrics, /health\\)`));
     const info = JSON.parse(readFileSync(join(dir.path, 'node.json'), 'utf8')) as { http_url: string };
     assert.equal(info.http_url, url);
     assert.equal((await fetch(`${url}/health`)).status, 200);
