@@ -5,6 +5,7 @@ import { waitFor } from '@solo/testkit';
 import { IsolateSandbox, compileService, startIncarnation, type ActorHost } from '../src/index.ts';
 import { fixtureCode, fixtureSpec } from './fixtures.ts';
 import { RecordingHost } from './recording-host.ts';
+import { sandboxContract } from './sandbox-contract.ts';
 
 const sandbox = new IsolateSandbox();
 /** Validates a `service_crashed` error with the given reason (and, optionally, error text). */
@@ -41,31 +42,7 @@ describe('IsolateSandbox', () => {
     assert.equal(inst.disposed, true);
   });
 
-  it('migrates state in codeChange and runs terminate with ctx', async () => {
-    const host = new RecordingHost();
-    const inst = await sandbox.spawn(await fixtureSpec('counter'), host);
-    await inst.codeChange({ n: 4 }, '0.9.0');
-    assert.deepEqual(await inst.getState(), { count: 40 });
-    await inst.terminate('shutdown');
-    assert.deepEqual(host.emits, [{ type: 'terminated', payload: { reason: 'shutdown', count: 40 } }]);
-    inst.dispose();
-  });
-
-  it('completes an async handler that awaits ctx.call, and passes host errors with their code', async () => {
-    const host = new RecordingHost();
-    host.answer = async (_target, message) => {
-      await new Promise((r) => setTimeout(r, 5));
-      if (message === 'fail') throw Object.assign(new Error('Service oracle is not deployed'), { code: 'not_found', message: 'Service oracle is not deployed' });
-      return { echoed: message };
-    };
-    const inst = await startIncarnation(sandbox, await fixtureSpec('remote'), host, null);
-    assert.deepEqual(await inst.handleCall('hi'), { answer: { echoed: 'hi' } });
-    assert.deepEqual(host.calls, [{ target: 'oracle', message: 'hi', timeoutMs: 1000 }]);
-    assert.deepEqual(host.casts, [{ target: 'audit', message: { asked: 'hi' } }]);
-    assert.deepEqual(await inst.handleCall('fail'), { failed: 'not_found', message: 'Service oracle is not deployed' });
-    assert.equal(inst.disposed, false);
-    inst.dispose();
-  });
+  sandboxContract(sandbox);
 
   it('rejects a module that imports anything', async () => {
     const code = "import x from 'y';\nexport default { handleCall(m, s) { return { reply: x, state: s }; } };";

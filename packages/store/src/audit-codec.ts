@@ -2,6 +2,7 @@
 // Appends must not lose a record over a bad field, so long or odd strings are clipped and kept, never rejected.
 import { SoloError, auditStream, auditSubject, isValidId } from '@solo/protocol';
 import type { AuditRecord, Subject, TenantId } from '@solo/protocol';
+import { parseStoredObject } from './stored-json.ts';
 
 /** The doors an audit record can come from. */
 export const AUDIT_DOORS = ['nats', 'grpc', 'rest', 'service'] as const;
@@ -57,14 +58,7 @@ export function encodeAuditRecord(r: AuditRecord): EncodedAuditRecord {
 
 /** Rebuilds a stored record, keeping only the known fields. @throws `internal` when the payload is not an audit record. */
 export function decodeAuditRecord(seq: number, payload: string): AuditRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch (err) {
-    throw corrupt(seq, err);
-  }
-  if (typeof value !== 'object' || value === null) throw corrupt(seq);
-  const v = value as Record<string, unknown>;
+  const v = parseStoredObject(payload, (cause) => corrupt(seq, cause));
   const str = (k: string): boolean => typeof v[k] === 'string';
   const strOrNull = (k: string): boolean => v[k] === null || typeof v[k] === 'string';
   if (

@@ -1,6 +1,7 @@
 // How one event travels in the events stream: its subject and JSON payload on append, and the checked SoloEvent on read.
 import { SoloError, eventSubject, eventsStream, isEventType, isValidId, parseServiceId, parseTenantId } from '@solo/protocol';
 import type { EventInput, ServiceId, SoloEvent, Subject, TenantId } from '@solo/protocol';
+import { parseStoredObject } from './stored-json.ts';
 
 /** An event ready to publish. */
 export interface EncodedEvent {
@@ -57,14 +58,7 @@ export function encodeEvent(event: EventInput): EncodedEvent {
  * entry must stop a replay rather than be skipped silently.
  */
 export function decodeEvent(seq: number, payload: string): SoloEvent {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch (err) {
-    throw corrupt(seq, err);
-  }
-  if (typeof value !== 'object' || value === null) throw corrupt(seq);
-  const v = value as Record<string, unknown>;
+  const v = parseStoredObject(payload, (cause) => corrupt(seq, cause));
   const idOrNull = (x: unknown): boolean => x === null || isValidId(x);
   if (!isEventType(v['type']) || !idOrNull(v['tenant']) || !idOrNull(v['service_id']) || typeof v['at'] !== 'string') throw corrupt(seq);
   const data = v['data'];

@@ -1,6 +1,7 @@
 // How one log line travels in the log stream: its subject and JSON payload on append, and the checked LogEntry on read.
 import { SoloError, logSubject, logsStream, parseServiceId, parseTenantId, isValidId } from '@solo/protocol';
 import type { LogEntry, Subject } from '@solo/protocol';
+import { parseStoredObject } from './stored-json.ts';
 
 /** The levels of a log line, lowest first. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -40,14 +41,7 @@ export function encodeLogEntry(entry: Omit<LogEntry, 'seq'>): EncodedLogEntry {
 
 /** Rebuilds a stored log line and stamps its stream sequence. @throws `internal` when the payload is not a log entry. */
 export function decodeLogEntry(seq: number, payload: string): LogEntry {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch (err) {
-    throw corrupt(seq, err);
-  }
-  if (typeof value !== 'object' || value === null) throw corrupt(seq);
-  const v = value as Record<string, unknown>;
+  const v = parseStoredObject(payload, (cause) => corrupt(seq, cause));
   const level = v['level'];
   if (
     !isValidId(v['tenant']) ||
