@@ -92,13 +92,12 @@ export function jsonReply(value: unknown): JsonReplyMessage {
 }
 
 /**
- * Authorizes a tenant verb, then waits for recovery like the other doors: nobody reads or changes
- * half-recovered state.
+ * Waits for recovery like the other doors, then authorizes a tenant verb: nobody reads or changes
+ * half-recovered state, and the tokens and revocations the log holds are known before any token is checked.
  */
 export async function enterGrpc(d: GrpcDoorDeps, call: GrpcCallLike<{ tenant: string }>, r: GrpcRequest, verb: ApiVerb, service?: string): Promise<Principal> {
-  const principal = authorizeGrpcCall(d.kernel, call, r, verb, service);
   await d.kernel.whenAccepting();
-  return principal;
+  return authorizeGrpcCall(d.kernel, call, r, verb, service);
 }
 
 /** The gRPC error for `err`, with the call's correlation id in its trailing metadata. */

@@ -54,8 +54,8 @@ export function streamHandlers(o: StreamHandlersOptions): UntypedServiceImplemen
         let tail: OpenTail<T> | null = null;
         const r = observeGrpcCall(o, call, verb);
         try {
-          const { tenant } = authorizeGrpcCall(kernel, call, r, verb, call.request.service_id);
           await kernel.whenAccepting();
+          const { tenant } = authorizeGrpcCall(kernel, call, r, verb, call.request.service_id);
           tail = open(tenant, call.request);
           // Errors up to here (bad filter, stream missing) end the call with their status, before any item.
           await tail.ready();

@@ -45,11 +45,13 @@ export function restPrincipal(kernel: Kernel, req: FastifyRequest, verb: ApiVerb
   return principal;
 }
 
-/** Authorizes `req` for `verb`, then waits for recovery: nobody reads or changes half-recovered state. */
+/**
+ * Waits for recovery, then authorizes `req` for `verb`: nobody reads or changes half-recovered state, and the
+ * tokens and revocations the log holds are known before any token is checked.
+ */
 export async function enterRest(kernel: Kernel, req: FastifyRequest, verb: ApiVerb, service?: string): Promise<Principal> {
-  const principal = restPrincipal(kernel, req, verb, { service });
   await kernel.whenAccepting();
-  return principal;
+  return restPrincipal(kernel, req, verb, { service });
 }
 
 /** The request metadata the kernel records with what it does. */

@@ -61,8 +61,8 @@ export const sseRoutes: FastifyPluginCallback<SseRoutesOptions> = (app, o, done)
   const heartbeatMs = o.heartbeatMs ?? SSE_HEARTBEAT_MS;
 
   const stream = async <T extends Item>(req: FastifyRequest, reply: FastifyReply, verb: ApiVerb, open: (tenant: TenantId) => AsyncIterable<T> & { ready(): Promise<void>; stop(): Promise<void> }): Promise<void> => {
-    const { tenant } = restPrincipal(o.kernel, req, verb, { allowQueryToken: true });
     await o.kernel.whenAccepting();
+    const { tenant } = restPrincipal(o.kernel, req, verb, { allowQueryToken: true });
     const tail = open(tenant);
     try {
       // Errors up to here (bad filter, stream missing) are answered as a normal HTTP error.

@@ -120,10 +120,18 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
       const body = decodeBody(msg);
       const service = serviceIdOf(body);
       obs.describe({ service });
+      if (verb === 'health') {
+        // Like HTTP /health and grpc.health.v1: answered at once, during recovery too, without a token (the
+        // subject is the tenant's own, so a tenant's NATS user reaches only its own door).
+        parseEmpty(body);
+        reply(msg, { ok: true, ...kernel.health() });
+        return;
+      }
+      // Every other verb waits for recovery (bounded) before its token is checked: nobody reads or changes
+      // half-recovered state, and the grants and revocations in the log are known by then.
+      await kernel.whenAccepting();
       const principal = authorizeRequest(kernel, { door: 'nats', tenant, verb, token: msg.headers?.get(HEADERS.token) || undefined, service }, { correlationId });
       obs.describe({ tokenId: principal.cap.tokenId });
-      // Every verb but health waits for recovery (bounded): nobody reads or changes half-recovered state.
-      if (verb !== 'health') await kernel.whenAccepting();
       const result = await obs.run(() => dispatch(principal, verb, body, correlationId));
       reply(msg, { ok: true, ...result });
     } catch (err) {
@@ -171,9 +179,6 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
       case 'follow_stop':
         await follows.stop(tenant, parseFollowStop(body).follow_id);
         return {};
-      case 'health':
-        parseEmpty(body);
-        return { ...kernel.health() };
       case 'supervision':
         return { ...(await kernel.supervision.policy(tenant, supervisionChange(parseWireBody(supervisionRequest, body ?? {})), meta)) };
       case 'tree':
@@ -224,6 +229,7 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
       const tenant = parseTenantId(parsed.tenant);
       const service = parseServiceId(parsed.service);
       const message = (decodeBody(msg) ?? null) as Json;
+      await kernel.whenAccepting();
       const principal = authorizeRequest(kernel, { door: 'nats', tenant, verb: 'call', token: msg.headers?.get(HEADERS.token) || undefined, service }, { correlationId });
       obs.describe({ tokenId: principal.cap.tokenId });
       const t = Number(msg.headers?.get(HEADERS.timeoutMs) || 5000);
@@ -246,6 +252,8 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
       if (!parsed) throw new SoloError('invalid_request', `Unexpected subject '${msg.subject}'.`);
       obs.describe({ verb: parsed.verb });
       const body = decodeBody(msg);
+      // After recovery: the admin token's grant is in the log.
+      await kernel.whenAccepting();
       const cap = authorizeAdminRequest(kernel, { door: 'nats', verb: parsed.verb, token: msg.headers?.get(HEADERS.token) || undefined }, { correlationId });
       obs.describe({ tokenId: cap.tokenId });
       if (parsed.verb === 'state') {
@@ -255,7 +263,6 @@ export function startNatsDoor(o: NatsDoorOptions): NatsDoor {
         reply(msg, { ok: true, seq: state.seq, checksum: createHash('sha256').update(json).digest('hex'), state });
         return;
       }
-      if (parsed.verb !== 'health') await kernel.whenAccepting();
       const result = await obs.run(() => dispatchAdmin({ kernel, audit: o.audit, onShutdown: o.onShutdown }, cap, parsed.verb, body, { correlationId }));
       reply(msg, { ok: true, ...result });
     } catch (err) {
