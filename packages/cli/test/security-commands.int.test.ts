@@ -155,8 +155,8 @@ describe('solo tenant / token / secrets / audit / validate (real node)', () => {
     assert.equal(bad.code, 1, bad.stderr);
     assert.match(bad.stdout, /^evil\.ts:3:\d+ no-eval /m);
     const json = await asTenant(['validate', 'evil.ts', '--json']);
-    const doc = JSON.parse(json.stdout) as { ok: boolean; findings: { rule: string }[] };
-    assert.equal(doc.ok, false);
+    const doc = JSON.parse(json.stdout) as { valid: boolean; findings: { rule: string }[] };
+    assert.equal(doc.valid, false);
     assert.ok(doc.findings.some((f) => f.rule === 'no-eval'));
   });
 
