@@ -22,7 +22,8 @@ export function createActorHost(kernel: Kernel, entry: ServiceEntry): ActorHost 
     call: async (target: string, message: Json, opts: { timeoutMs: number }) => {
       const to = kernel.parseTarget(target);
       kernel.security.authorizeService(from(), 'call', to);
-      return kernel.call(entry.tenant, to, message, opts);
+      // Nested: the handler waiting on it is admitted work; shedding it would only waste that work.
+      return kernel.call(entry.tenant, to, message, { ...opts, nested: true });
     },
     cast: async (target: string, message: Json) => {
       const to = kernel.parseTarget(target);

@@ -348,16 +348,17 @@ export class Kernel {
 
   /**
    * Request/reply to a service; the local path used by every door and by `ctx.call`. Admission control runs
-   * first (message size, mailbox length, circuit breaker, load shedding) and the reply is checked for size.
+   * first (message size, mailbox length, circuit breaker, load shedding — which `nested` calls made by a running
+   * handler through `ctx.call` skip) and the reply is checked for size.
    * @throws `limit_exceeded`, `overloaded`, `unavailable` (failed, stopped, circuit open), `timeout`, `service_crashed`
    */
-  async call(tenant: TenantId, service: ServiceId, message: Json, opts: { timeoutMs: number }): Promise<Json> {
+  async call(tenant: TenantId, service: ServiceId, message: Json, opts: { timeoutMs: number; nested?: boolean }): Promise<Json> {
     return withSpan(SPAN_NAMES.kernelCall, { attributes: serviceAttributes(tenant, service) }, async () => {
       if (this.#state !== 'ready') await this.#accepting();
       const entry = this.#entry(tenant, service);
       if (entry.status === 'failed') throw failedError(entry);
       if (entry.status === 'stopped') throw stoppedError(entry, this.#tree.childState(tenant, service));
-      const probe = this.#admission.enter(entry, message, 'call');
+      const probe = this.#admission.enter(entry, message, 'call', opts.nested === true);
       let handled = false;
       try {
         const reply = await observeActorCall(this.#o.metrics, tenant, service, () => entry.actor.call(message, { timeoutMs: opts.timeoutMs }));

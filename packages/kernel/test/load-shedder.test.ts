@@ -96,6 +96,19 @@ describe('LoadShedder', () => {
     s.admit(s.loadOf('a'));
   });
 
+  it('never sheds a nested request (a ctx.call of admitted work), but counts it', () => {
+    const s = new LoadShedder(OPTS);
+    const a = s.loadOf('a');
+    s.admit(a);
+    s.observe({ lagMs: 150, rssBytes: 0 });
+    assert.throws(() => s.admit(a), { code: 'overloaded' }, 'a new request of the same tenant is shed');
+    s.admit(a, true);
+    assert.equal(a.inFlight, 2);
+    s.release(a);
+    s.release(a);
+    assert.equal(a.inFlight, 0);
+  });
+
   it('sheds while resident memory is over its ceiling', () => {
     const s = new LoadShedder(OPTS);
     s.admit(s.loadOf('a'));

@@ -65,7 +65,7 @@ export class AdmissionControl {
    * @throws `limit_exceeded` (message over `max_message_bytes`, mailbox at `mailbox_len`); `overloaded` (the node
    * sheds and the tenant is at or over its fair share); `unavailable` with `details.reason: 'circuit_open'`.
    */
-  enter(e: ServiceEntry, message: Json, kind: 'call' | 'cast'): boolean {
+  enter(e: ServiceEntry, message: Json, kind: 'call' | 'cast', nested = false): boolean {
     if (!this.#o.accounting) return false;
     const limits = limitsOf(e);
     const a = admissionOf(e);
@@ -88,7 +88,7 @@ export class AdmissionControl {
       );
     }
     const load = (a.load ??= this.#shedder.loadOf(e.tenant));
-    this.#shedder.admit(load);
+    this.#shedder.admit(load, nested);
     let probe = false;
     if (a.breaker.state !== 'closed') {
       const d = a.breaker.admit(this.#d.now());

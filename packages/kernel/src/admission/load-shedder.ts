@@ -90,21 +90,23 @@ export class LoadShedder {
   }
 
   /**
-   * Takes a slot for one request of the tenant; pair every successful admit with one {@link release}.
+   * Takes a slot for one request of the tenant; pair every successful admit with one {@link release}. A
+   * `nested` request (a `ctx.call` made by a handler that is itself admitted work) is counted but never shed:
+   * refusing it would only fail the admitted request that waits on it, after the node has spent work on it.
    * @throws `overloaded` with `details.retry_after_ms` when the node sheds and the tenant is at or over its fair share.
    */
-  admit(load: TenantLoad): void {
+  admit(load: TenantLoad, nested = false): void {
     if (load.seen !== this.#interval) {
       load.seenBefore = load.seen;
       load.seen = this.#interval;
       this.#seenNow += 1;
     }
-    if (this.#o.turnBudgetMs > 0 && this.#turnMs >= this.#o.turnBudgetMs && this.#monotonicMs() - this.#turnLastEndMs <= TURN_GAP_MS) {
+    if (!nested && this.#o.turnBudgetMs > 0 && this.#turnMs >= this.#o.turnBudgetMs && this.#monotonicMs() - this.#turnLastEndMs <= TURN_GAP_MS) {
       const tenantMs = load.turn === this.#turn ? load.turnMs : 0;
       const d = decideTurnShed({ tenantMs, totalMs: this.#turnMs, activeTenants: this.#turnTenants, budgetMs: this.#o.turnBudgetMs, othersWaiting: this.#othersSeen(load) });
       if (d.shed) throw this.#busy(load.tenant, tenantMs, d.fairShare);
     }
-    if (this.#pressure !== null || this.#total >= this.#o.maxInFlight) {
+    if (!nested && (this.#pressure !== null || this.#total >= this.#o.maxInFlight)) {
       const d = decideShed({
         tenantInFlight: load.inFlight,
         totalInFlight: this.#total,
