@@ -14,7 +14,7 @@ export const ERROR_CODES = {
   compile_error: { meaning: 'The service source does not compile; details carry line and column.', retryable: false },
   rejected_code: { meaning: 'The service code compiles but breaks the service contract or a code rule.', retryable: false },
   limit_exceeded: { meaning: 'A size, count or resource limit was exceeded.', retryable: false },
-  rate_limited: { meaning: 'Too many requests; retry after the hinted delay.', retryable: true, reservedFor: '#5' },
+  rate_limited: { meaning: 'Too many requests; retry after the hinted delay.', retryable: true },
   overloaded: { meaning: 'The node is shedding load; retry after the hinted delay.', retryable: true },
   timeout: { meaning: 'The operation did not finish within its deadline.', retryable: true },
   service_crashed: { meaning: 'The service crashed while handling the request (throw, CPU or memory limit).', retryable: true },
