@@ -13,7 +13,7 @@ const M = {
   isolateCall: 'baseline: handleCall into an in-process isolate (IsolateSandbox, counter get)',
   processCall: 'call through a sandbox host process (ProcessSandbox handleCall, counter get)',
   processLogCall: 'call through a sandbox host process with one ctx.log (counter inc)',
-  processStart: 'sandbox host process start (fork → ready, node + tsx + isolated-vm)',
+  processStart: 'sandbox host process start (fork → ready: node, bundled host program, isolated-vm)',
   processSpawn: 'spawn + init of counter in a running sandbox host process',
   processRss: 'RSS of a sandbox host process with one actor',
   actorRss: 'RSS per idle actor in a sandbox host process',

@@ -19,29 +19,6 @@ const crashed =
   };
 
 describe('IsolateSandbox', () => {
-  it('reports the shape of a module and keeps state across calls and casts', async () => {
-    const host = new RecordingHost();
-    const inst = await startIncarnation(sandbox, await fixtureSpec('counter'), host, 5);
-    try {
-      assert.deepEqual(inst.shape, {
-        handlers: { init: true, handleCall: true, handleCast: true, handleInfo: false, codeChange: true, terminate: true },
-        codeVersion: '1.0.0',
-        trapExits: false,
-      });
-      assert.equal(await inst.handleCall('get'), 5);
-      assert.equal(await inst.handleCall({ add: 10 }), 15);
-      await inst.handleCast({ add: 2 });
-      assert.deepEqual(await inst.getState(), { count: 17 });
-      assert.deepEqual(host.logs, [{ level: 'info', message: 'cast', data: { msg: { add: 2 } } }]);
-      await inst.setState({ count: 100 });
-      assert.equal(await inst.handleCall('get'), 100);
-      assert.ok(inst.heapBytes() > 0);
-    } finally {
-      inst.dispose();
-    }
-    assert.equal(inst.disposed, true);
-  });
-
   sandboxContract(sandbox);
 
   it('rejects a module that imports anything', async () => {

@@ -2,7 +2,9 @@
 // placement, the death of a host process (kill -9, out of memory) and what it takes down, close, bad input.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
@@ -61,31 +63,6 @@ async function code(source: string): Promise<string> {
 const sandbox = track(new ProcessSandbox({ spareProcesses: 0 }));
 
 describe('ProcessSandbox: the behaviours of the in-process sandbox', () => {
-  it('reports the shape of a module and keeps state across calls and casts', async () => {
-    const host = new RecordingHost();
-    const inst = await startIncarnation(sandbox, await fixtureSpec('counter'), host, 5);
-    try {
-      assert.deepEqual(inst.shape, {
-        handlers: { init: true, handleCall: true, handleCast: true, handleInfo: false, codeChange: true, terminate: true },
-        codeVersion: '1.0.0',
-        trapExits: false,
-      });
-      assert.equal(await inst.handleCall('get'), 5);
-      assert.equal(await inst.handleCall({ add: 10 }), 15);
-      await inst.handleCast({ add: 2 });
-      assert.deepEqual(await inst.getState(), { count: 17 });
-      assert.deepEqual(host.logs, [{ level: 'info', message: 'cast', data: { msg: { add: 2 } } }]);
-      await inst.setState({ count: 100 });
-      assert.equal(await inst.handleCall('get'), 100);
-      assert.ok(inst.heapBytes() > 0);
-    } finally {
-      inst.dispose();
-    }
-    assert.equal(inst.disposed, true);
-    assert.equal(inst.heapBytes(), 0);
-    await assert.rejects(inst.handleCall('get'), crashed('disposed'));
-  });
-
   sandboxContract(sandbox);
 
   it('reaches every ctx callback of the host: timers, monitor, link errors, exit and secrets', async () => {
@@ -452,7 +429,7 @@ describe('ProcessSandbox: host processes', () => {
 
 describe('ProcessSandbox: bad input', () => {
   it('rejects spawns with unavailable when the host process cannot start, and retries on the next spawn', async () => {
-    for (const opts of [{ execPath: '/nonexistent/node' }, { loader: 'file:///nonexistent/loader.mjs' }, { startTimeoutMs: 1 }]) {
+    for (const opts of [{ execPath: '/nonexistent/node' }, { startTimeoutMs: 1 }]) {
       const s = track(new ProcessSandbox({ spareProcesses: 0, ...opts }));
       const spec = await fixtureSpec('counter');
       await assert.rejects(s.spawn(spec, new RecordingHost()), (err: { code: string; message: string }) => {
@@ -466,6 +443,28 @@ describe('ProcessSandbox: bad input', () => {
     }
   });
 
+  it('refuses to write its host program into a directory others can write, with unavailable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'solo-bundle-'));
+    try {
+      chmodSync(dir, 0o777);
+      const s = track(new ProcessSandbox({ spareProcesses: 0, bundleDir: dir }));
+      await assert.rejects(s.spawn(await fixtureSpec('counter'), new RecordingHost()), (err: { code: string; message: string }) => {
+        assert.equal(err.code, 'unavailable');
+        assert.match(err.message, /writable by nobody else/);
+        return true;
+      });
+      assert.deepEqual(readdirSync(dir), []);
+      // Fixed: the next spawn bundles again and starts.
+      chmodSync(dir, 0o700);
+      const a = await startIncarnation(s, await fixtureSpec('counter'), new RecordingHost(), 3);
+      assert.equal(await a.handleCall('get'), 3);
+      assert.equal(readdirSync(dir).filter((f) => f.endsWith('.mjs')).length, 1);
+      s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses bad options with invalid_request', () => {
     const bad: Array<Record<string, Json>> = [
       { maxProcesses: 0 },
@@ -476,6 +475,8 @@ describe('ProcessSandbox: bad input', () => {
       { dataLimitMb: 16 },
       { startTimeoutMs: 0 },
       { serialization: 'xml' },
+      { bundleDir: 'relative/dir' },
+      { bundleDir: 42 },
       { isolate: { warmIsolates: -1 } },
     ];
     for (const opts of bad) assert.throws(() => new ProcessSandbox(opts as never), { code: 'invalid_request' }, JSON.stringify(opts));

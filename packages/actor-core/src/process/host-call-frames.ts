@@ -64,12 +64,19 @@ function writeFully(fd: number, data: Buffer): void {
   }
 }
 
+/** Writes frames already encoded (one or more, concatenated) on `fd`, blocking until all is written. */
+export function writeFramesSync(fd: number, frames: Buffer): void {
+  writeFully(fd, frames);
+}
+
 /**
- * Sends `value` as a frame on `fd` and blocks until the answering frame arrives. The blocking is the point:
- * a ctx callback runs inside an isolate's synchronous crossing and must return the kernel's answer.
+ * Sends `value` as a frame on `fd` (after `before`, frames that need no answer) and blocks until the answering
+ * frame arrives. The blocking is the point: a ctx callback runs inside an isolate's synchronous crossing and must
+ * return the kernel's answer.
  */
-export function exchangeFrameSync(fd: number, value: unknown): unknown {
-  writeFully(fd, encodeFrame(value));
+export function exchangeFrameSync(fd: number, value: unknown, before?: Buffer): unknown {
+  const frame = encodeFrame(value);
+  writeFully(fd, before === undefined || before.length === 0 ? frame : Buffer.concat([before, frame]));
   const header = Buffer.allocUnsafe(HEADER_BYTES);
   readFully(fd, header);
   const body = Buffer.allocUnsafe(header.readUInt32LE(0));

@@ -7,7 +7,14 @@ import { SoloError, toWireError } from '@solo/protocol';
 import type { ActorHost } from '../sandbox.ts';
 import { FrameDecoder, encodeFrame } from './host-call-frames.ts';
 import { looksOutOfMemory, showsFatalOutOfMemory, type ProcessDeath } from './process-death.ts';
-import type { HostCall, HostCallResult, HostMessage, HostRequest, SandboxHostConfig } from './sandbox-wire.ts';
+import type {
+  HostCall,
+  HostCallResult,
+  HostFrame,
+  HostMessage,
+  HostRequest,
+  SandboxHostConfig,
+} from './sandbox-wire.ts';
 
 /** An actor living in a host process, as the process needs it. */
 export interface HostedActor {
@@ -52,7 +59,11 @@ interface Pending {
 const FATAL_OOM_GRACE_MS = 500;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** What a {@link HostProcess} is made of, once its process reported ready. */
@@ -88,7 +99,6 @@ export class HostProcess {
     this.pid = parts.pid;
     this.#launch = parts.launch;
     this.startMs = parts.startMs;
-    child.on('message', (m: HostMessage) => this.#receive(m));
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => this.#died(code, signal, stderrTail()));
     child.stderr?.on('data', () => {
       if (!this.#dying && showsFatalOutOfMemory(stderrTail())) this.#fatalOutOfMemory();
@@ -96,7 +106,11 @@ export class HostProcess {
     const channel = child.stdio[4] as Socket;
     const frames = new FrameDecoder();
     channel.on('data', (chunk: Buffer) => {
-      for (const call of frames.push(chunk)) channel.write(this.#answerFrame(call));
+      for (const frame of frames.push(chunk) as HostFrame[]) {
+        if (frame.t !== 'call') this.#receive(frame);
+        else if (frame.post === true) this.#handlePost(frame);
+        else channel.write(this.#answerFrame(frame));
+      }
     });
     // The channel breaks when the process dies; the 'close' of the process reports that.
     channel.on('error', () => undefined);
@@ -138,7 +152,11 @@ export class HostProcess {
    * Sends a request built with a fresh id and resolves with its reply. When the process dies first it rejects
    * with `onDeath(death)`; when no reply came within `answerWithinMs` the process is killed as unresponsive.
    */
-  request(build: (id: number) => HostRequest, onDeath: (death: ProcessDeath) => SoloError, answerWithinMs: number): Promise<HostReply> {
+  request(
+    build: (id: number) => HostRequest,
+    onDeath: (death: ProcessDeath) => SoloError,
+    answerWithinMs: number,
+  ): Promise<HostReply> {
     if (this.#death !== null) return Promise.reject(onDeath(this.#death));
     const id = ++this.#nextId;
     return new Promise<HostReply>((resolve, reject) => {
@@ -217,16 +235,39 @@ export class HostProcess {
     }
   }
 
-  #answer(call: HostCall): HostCallResult {
+  // A post is never answered on the channel; one with `settle` gets its outcome as a `settle` request.
+  #handlePost(call: HostCall): void {
+    const settle = call.settle;
+    let result: HostCallResult;
+    try {
+      result = this.#answer(call, settle);
+    } catch (err) {
+      result = { k: 'e', error: toWireError(err) };
+    }
+    if (settle === undefined || result.k === 'p') return;
+    if (result.k === 'v') this.post({ t: 'settle', call: settle, ok: true, value: result.value });
+    else this.post({ t: 'settle', call: settle, ok: false, error: result.error });
+  }
+
+  #answer(call: HostCall, settleAs?: number): HostCallResult {
     const actor = this.#actors.get(call.actor);
     if (actor === undefined) {
-      return { k: 'e', error: toWireError(new SoloError('unavailable', 'The actor was disposed; its ctx no longer reaches the node.')) };
+      return {
+        k: 'e',
+        error: toWireError(new SoloError('unavailable', 'The actor was disposed; its ctx no longer reaches the node.')),
+      };
     }
     const name = call.method;
     // Any ActorHost method is forwarded (nothing to change here when one is added), but nothing inherited.
-    const fn = typeof name === 'string' && !(name in Object.prototype) ? (actor.host as unknown as Record<string, unknown>)[name] : undefined;
+    const fn =
+      typeof name === 'string' && !(name in Object.prototype)
+        ? (actor.host as unknown as Record<string, unknown>)[name]
+        : undefined;
     if (typeof fn !== 'function') {
-      return { k: 'e', error: toWireError(new SoloError('internal', `ctx has no method '${String(name)}' on this node.`)) };
+      return {
+        k: 'e',
+        error: toWireError(new SoloError('internal', `ctx has no method '${String(name)}' on this node.`)),
+      };
     }
     let out: unknown;
     try {
@@ -235,7 +276,7 @@ export class HostProcess {
       return { k: 'e', error: toWireError(err) };
     }
     if (!isThenable(out)) return { k: 'v', value: out };
-    const id = ++this.#nextCall;
+    const id = settleAs ?? ++this.#nextCall;
     Promise.resolve(out).then(
       (value) => this.post({ t: 'settle', call: id, ok: true, value }),
       (err: unknown) => this.post({ t: 'settle', call: id, ok: false, error: toWireError(err) }),

@@ -1,18 +1,16 @@
-// The command line of a sandbox host process: node with its heap cap, `--no-node-snapshot` (isolated-vm 5 on
-// Node 20 needs it) and the TypeScript loader, wrapped so that it cannot outlive the kernel's process
+// The command line of a sandbox host process: node with its heap cap and `--no-node-snapshot` (isolated-vm 5 on
+// Node 20 needs it), running the bundled host program (host-bundle.ts), wrapped so that it cannot outlive the kernel's process
 // (`setpriv --pdeathsig KILL`) nor grow without bound outside V8's heap (`prlimit --data`), and dumps no core
 // when it aborts (`prlimit --core=0`: a fatal out-of-memory aborts it, and writing a core of a process holding
 // hundreds of MiB would delay the death its actors are waiting to hear of, and litter the working directory).
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ResolvedProcessSandboxOptions } from './process-sandbox-options.ts';
 
-/** The program fork runs and the arguments before the entry module. */
+/** The program fork runs and the arguments before the entry module (the bundled host program). */
 export interface LaunchCommand {
   command: string;
   args: string[];
-  entry: string;
   /** Which guards could be applied (the tools are missing on some systems). */
   guards: { deathSignal: boolean; dataLimit: boolean; noCoreDump: boolean };
 }
@@ -28,10 +26,11 @@ function findProgram(name: string): string | null {
 
 /** Builds the launch command for the given options; looks the wrappers up on PATH. */
 export function buildLaunchCommand(o: ResolvedProcessSandboxOptions): LaunchCommand {
-  const node = [o.execPath, '--no-node-snapshot', `--max-old-space-size=${o.maxOldSpaceMb}`, ...(o.loader !== null ? ['--import', o.loader] : [])];
+  const node = [o.execPath, '--no-node-snapshot', `--max-old-space-size=${o.maxOldSpaceMb}`];
   const wrappers: string[] = [];
   const prlimit = findProgram('prlimit');
-  if (prlimit !== null) wrappers.push(prlimit, '--core=0', ...(o.dataLimitMb > 0 ? [`--data=${o.dataLimitMb * 1024 * 1024}`] : []), '--');
+  if (prlimit !== null)
+    wrappers.push(prlimit, '--core=0', ...(o.dataLimitMb > 0 ? [`--data=${o.dataLimitMb * 1024 * 1024}`] : []), '--');
   // Without setpriv, the host's 'disconnect' handler is the only guard, and it runs only once the host's
   // event loop is free (not while an isolate spins in a synchronous handler).
   const setpriv = findProgram('setpriv');
@@ -40,7 +39,10 @@ export function buildLaunchCommand(o: ResolvedProcessSandboxOptions): LaunchComm
   return {
     command,
     args,
-    entry: fileURLToPath(new URL('./sandbox-host-main.ts', import.meta.url)),
-    guards: { deathSignal: setpriv !== null, dataLimit: prlimit !== null && o.dataLimitMb > 0, noCoreDump: prlimit !== null },
+    guards: {
+      deathSignal: setpriv !== null,
+      dataLimit: prlimit !== null && o.dataLimitMb > 0,
+      noCoreDump: prlimit !== null,
+    },
   };
 }

@@ -1,4 +1,5 @@
 // Options of ProcessSandbox: how many sandbox host processes, how they are capped and how they are started.
+import { isAbsolute } from 'node:path';
 import { SoloError } from '@solo/protocol';
 import { resolveIsolateSandboxOptions, type IsolateSandboxOptions } from '../isolate/isolate-sandbox.ts';
 import type { ProcessDeath } from './process-death.ts';
@@ -36,8 +37,11 @@ export interface ProcessSandboxOptions {
   serialization?: 'json' | 'advanced';
   /** The node binary. @default process.execPath */
   execPath?: string;
-  /** Module loaded with `--import` so the host runs TypeScript sources; null for none. @default the tsx loader */
-  loader?: string | null;
+  /**
+   * Where the bundled host program is written (content-addressed, reused while unchanged; created 0700). null: a
+   * private temporary directory, removed by close(). @default null
+   */
+  bundleDir?: string | null;
   /** Options of the IsolateSandbox inside each host process. @default {} */
   isolate?: Omit<IsolateSandboxOptions, 'onCatastrophicError'>;
   /** Told when a host process ends on its own (crash, kill, out of memory), e.g. to log it. @default undefined */
@@ -56,7 +60,7 @@ export interface ResolvedProcessSandboxOptions {
   heapReportMs: number;
   serialization: 'json' | 'advanced';
   execPath: string;
-  loader: string | null;
+  bundleDir: string | null;
   isolate: Omit<IsolateSandboxOptions, 'onCatastrophicError'>;
   onProcessExit: ((death: ProcessDeath & { tenants: string[] }) => void) | undefined;
 }
@@ -64,17 +68,11 @@ export interface ResolvedProcessSandboxOptions {
 function integer(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   const v = value ?? fallback;
   if (!Number.isInteger(v) || v < min || v > max) {
-    throw new SoloError('invalid_request', `${name} must be an integer from ${min} to ${max}, got ${String(value)}.`, { details: { field: name } });
+    throw new SoloError('invalid_request', `${name} must be an integer from ${min} to ${max}, got ${String(value)}.`, {
+      details: { field: name },
+    });
   }
   return v;
-}
-
-function defaultLoader(): string | null {
-  try {
-    return import.meta.resolve('tsx');
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -84,7 +82,22 @@ function defaultLoader(): string | null {
 export function resolveProcessSandboxOptions(opts: ProcessSandboxOptions = {}): ResolvedProcessSandboxOptions {
   const serialization = opts.serialization ?? 'json';
   if (serialization !== 'json' && serialization !== 'advanced') {
-    throw new SoloError('invalid_request', `serialization must be 'json' or 'advanced', got ${JSON.stringify(serialization)}.`, { details: { field: 'serialization' } });
+    throw new SoloError(
+      'invalid_request',
+      `serialization must be 'json' or 'advanced', got ${JSON.stringify(serialization)}.`,
+      { details: { field: 'serialization' } },
+    );
+  }
+  if (
+    opts.bundleDir !== undefined &&
+    opts.bundleDir !== null &&
+    (typeof opts.bundleDir !== 'string' || !isAbsolute(opts.bundleDir))
+  ) {
+    throw new SoloError(
+      'invalid_request',
+      `bundleDir must be an absolute directory path or null, got ${JSON.stringify(opts.bundleDir)}.`,
+      { details: { field: 'bundleDir' } },
+    );
   }
   const isolate = opts.isolate ?? {};
   resolveIsolateSandboxOptions(isolate);
@@ -99,7 +112,7 @@ export function resolveProcessSandboxOptions(opts: ProcessSandboxOptions = {}): 
     heapReportMs: integer('heapReportMs', opts.heapReportMs, 1000, 0, 2 ** 31 - 1),
     serialization,
     execPath: opts.execPath ?? process.execPath,
-    loader: opts.loader === undefined ? defaultLoader() : opts.loader,
+    bundleDir: opts.bundleDir ?? null,
     isolate,
     onProcessExit: opts.onProcessExit,
   };

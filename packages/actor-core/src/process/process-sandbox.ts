@@ -6,10 +6,15 @@ import { SoloError, fromWireError } from '@solo/protocol';
 import type { ActorHost, ActorSandbox, SandboxedActor, SpawnSpec } from '../sandbox.ts';
 import type { HostProcess } from './host-process.ts';
 import { startHostProcess } from './start-host-process.ts';
+import { writeHostBundle, type HostBundle } from './host-bundle.ts';
 import { buildLaunchCommand, type LaunchCommand } from './launch-command.ts';
 import { ProcessActor } from './process-actor.ts';
 import { sandboxDied, type ProcessDeath } from './process-death.ts';
-import { resolveProcessSandboxOptions, type ProcessSandboxOptions, type ResolvedProcessSandboxOptions } from './process-sandbox-options.ts';
+import {
+  resolveProcessSandboxOptions,
+  type ProcessSandboxOptions,
+  type ResolvedProcessSandboxOptions,
+} from './process-sandbox-options.ts';
 import type { SpawnedReply } from './sandbox-wire.ts';
 
 /** A host process as the sandbox places it: starting or started, and the tenants it serves. */
@@ -31,13 +36,18 @@ export interface HostProcessInfo {
 }
 
 function closedError(): SoloError {
-  return new SoloError('unavailable', 'The process sandbox is closed: no service can start in it any more. The node is shutting down; start it again to deploy.');
+  return new SoloError(
+    'unavailable',
+    'The process sandbox is closed: no service can start in it any more. The node is shutting down; start it again to deploy.',
+  );
 }
 
 /** Runs each incarnation in an isolate inside a sandbox host process (a child process per tenant). */
 export class ProcessSandbox implements ActorSandbox {
   readonly #o: ResolvedProcessSandboxOptions;
   #command: LaunchCommand | null = null;
+  /** The bundled host program, made on the first launch. */
+  #bundle: Promise<HostBundle> | null = null;
   readonly #byTenant = new Map<string, Slot>();
   /** Slots serving tenants, in placement order; round-robin picks from them once maxProcesses are placed. */
   readonly #placed: Slot[] = [];
@@ -64,9 +74,15 @@ export class ProcessSandbox implements ActorSandbox {
     if (this.#closed) throw closedError();
     const id = proc.nextActorId();
     const onDeath = (death: ProcessDeath): SoloError =>
-      death.expected && this.#closed ? closedError() : sandboxDied({ tenant: spec.tenant, service: spec.service, phase: 'module loading' }, death);
+      death.expected && this.#closed
+        ? closedError()
+        : sandboxDied({ tenant: spec.tenant, service: spec.service, phase: 'module loading' }, death);
     // Module evaluation is bounded by the smaller of cpu_ms and wall_ms; compiling it is not, hence wall_ms.
-    const reply = await proc.request((rid) => ({ t: 'spawn', id: rid, actor: id, spec }), onDeath, spec.limits.wall_ms + this.#o.hangGraceMs);
+    const reply = await proc.request(
+      (rid) => ({ t: 'spawn', id: rid, actor: id, spec }),
+      onDeath,
+      spec.limits.wall_ms + this.#o.hangGraceMs,
+    );
     if (!reply.ok) throw fromWireError(reply.error);
     const { shape } = reply.value as SpawnedReply;
     return new ProcessActor({
@@ -92,15 +108,31 @@ export class ProcessSandbox implements ActorSandbox {
     this.#spare = null;
     for (const slot of slots) {
       if (slot.proc !== null) slot.proc.kill();
-      else slot.ready.then((p) => p.kill(), () => undefined);
+      else
+        slot.ready.then(
+          (p) => p.kill(),
+          () => undefined,
+        );
     }
+    // A process already forked has its program open; removing the file does not disturb it.
+    this.#bundle?.then(
+      (b) => b.remove(),
+      () => undefined,
+    );
   }
 
   /** The host processes started and alive now, spare included. */
   hostProcesses(): HostProcessInfo[] {
     const infos: HostProcessInfo[] = [];
     for (const slot of this.#placed) {
-      if (slot.proc?.alive) infos.push({ pid: slot.proc.pid, tenants: [...slot.tenants], actors: slot.proc.actorCount, spare: false, startMs: slot.proc.startMs });
+      if (slot.proc?.alive)
+        infos.push({
+          pid: slot.proc.pid,
+          tenants: [...slot.tenants],
+          actors: slot.proc.actorCount,
+          spare: false,
+          startMs: slot.proc.startMs,
+        });
     }
     const spare = this.#spare?.proc;
     if (spare?.alive) infos.push({ pid: spare.pid, tenants: [], actors: 0, spare: true, startMs: spare.startMs });
@@ -137,31 +169,48 @@ export class ProcessSandbox implements ActorSandbox {
     this.#command ??= buildLaunchCommand(this.#o);
     const c = this.#command;
     const slot = { proc: null, tenants: new Set() } as Omit<Slot, 'ready'> as Slot;
-    slot.ready = startHostProcess({
-      command: c.command,
-      args: c.args,
-      entry: c.entry,
-      config: { isolate: this.#o.isolate, heapReportMs: this.#o.heapReportMs },
-      serialization: this.#o.serialization,
-      startTimeoutMs: this.#o.startTimeoutMs,
-      onExit: (_proc, death) => this.#exited(slot, death),
-      onIdle: () => this.#idle(slot),
-    }).then(
-      (proc) => {
-        slot.proc = proc;
-        // Closed while it started: it was never handed out.
-        if (this.#closed) proc.kill();
-        return proc;
-      },
-      (err: unknown) => {
-        // Forgotten, so that the next spawn of its tenants starts a new process.
-        this.#forget(slot);
-        throw err;
-      },
-    );
+    slot.ready = this.#hostBundle()
+      .then((bundle) => {
+        if (this.#closed) throw closedError();
+        return startHostProcess({
+          command: c.command,
+          args: c.args,
+          entry: bundle.entry,
+          config: { isolate: this.#o.isolate, heapReportMs: this.#o.heapReportMs },
+          serialization: this.#o.serialization,
+          startTimeoutMs: this.#o.startTimeoutMs,
+          onExit: (_proc, death) => this.#exited(slot, death),
+          onIdle: () => this.#idle(slot),
+        });
+      })
+      .then(
+        (proc) => {
+          slot.proc = proc;
+          // Closed while it started: it was never handed out.
+          if (this.#closed) proc.kill();
+          return proc;
+        },
+        (err: unknown) => {
+          // Forgotten, so that the next spawn of its tenants starts a new process.
+          this.#forget(slot);
+          throw err;
+        },
+      );
     // A spare that fails to start is not waited for by anyone; its error reaches the spawn that takes it.
     slot.ready.catch(() => undefined);
     return slot;
+  }
+
+  /** Bundles the host program once; a failure is not kept, so the next launch tries again. */
+  #hostBundle(): Promise<HostBundle> {
+    if (this.#bundle === null) {
+      const made = writeHostBundle(this.#o.bundleDir);
+      this.#bundle = made;
+      made.catch(() => {
+        if (this.#bundle === made) this.#bundle = null;
+      });
+    }
+    return this.#bundle;
   }
 
   #exited(slot: Slot, death: ProcessDeath): void {

@@ -19,12 +19,13 @@ const config = JSON.parse(process.argv[2] ?? '{}') as SandboxHostConfig;
 const host = new SandboxHost({
   isolate: config.isolate,
   hostCallFd: HOST_CALL_FD,
-  send: (message) => void send(message),
   // Every line prefixed: the kernel reads this process's stderr for V8's fatal out-of-memory banner, which an
   // error text (partly the service's own) must not be able to fake.
   logUnexpected: (err) => {
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    process.stderr.write(`sandbox host ${process.pid}: unexpected error: ${text.replace(/\n/g, `\nsandbox host ${process.pid}:   `)}\n`);
+    process.stderr.write(
+      `sandbox host ${process.pid}: unexpected error: ${text.replace(/\n/g, `\nsandbox host ${process.pid}:   `)}\n`,
+    );
   },
 });
 process.on('message', (message) => host.receive(message as HostRequest));

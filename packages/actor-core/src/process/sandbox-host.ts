@@ -6,12 +6,13 @@ import type { SandboxedActor } from '../sandbox.ts';
 import { HostCallClient } from './host-call-client.ts';
 import type { HostMessage, HostRequest, InvokeMethod, SpawnedReply } from './sandbox-wire.ts';
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** What a {@link SandboxHost} needs from its process. */
 export interface SandboxHostParts {
   isolate: IsolateSandboxOptions;
   /** The descriptor of the host-call channel. */
   hostCallFd: number;
-  send(message: HostMessage): void;
   /** An error that is not a SoloError: the kernel gets `internal`, so its details are only logged here. */
   logUnexpected(err: unknown): void;
 }
@@ -42,7 +43,6 @@ function invoke(inst: SandboxedActor, method: InvokeMethod, args: Json[]): Promi
 export class SandboxHost {
   readonly #sandbox: IsolateSandbox;
   readonly #hosts: HostCallClient;
-  readonly #send: (message: HostMessage) => void;
   readonly #logUnexpected: (err: unknown) => void;
   readonly #actors = new Map<number, SandboxedActor>();
   /** Heap sizes last reported, so that periodic reports carry only changes. */
@@ -51,7 +51,6 @@ export class SandboxHost {
   constructor(parts: SandboxHostParts) {
     this.#sandbox = new IsolateSandbox(parts.isolate);
     this.#hosts = new HostCallClient(parts.hostCallFd);
-    this.#send = parts.send;
     this.#logUnexpected = parts.logUnexpected;
   }
 
@@ -69,7 +68,10 @@ export class SandboxHost {
         this.#forget(request.actor);
         return;
       case 'settle':
-        this.#hosts.settle(request.call, request.ok ? { ok: true, value: request.value } : { ok: false, error: request.error });
+        this.#hosts.settle(
+          request.call,
+          request.ok ? { ok: true, value: request.value } : { ok: false, error: request.error },
+        );
         return;
     }
   }
@@ -83,7 +85,7 @@ export class SandboxHost {
       this.#reported.set(actor, bytes);
       changed.push([actor, bytes]);
     }
-    if (changed.length > 0) this.#send({ t: 'heap', actors: changed });
+    if (changed.length > 0) this.#hosts.send({ t: 'heap', actors: changed });
   }
 
   async #spawn(id: number, actor: number, request: Extract<HostRequest, { t: 'spawn' }>): Promise<void> {
@@ -91,26 +93,33 @@ export class SandboxHost {
       const inst = await this.#sandbox.spawn(request.spec, this.#hosts.hostFor(actor));
       this.#actors.set(actor, inst);
       const value: SpawnedReply = { shape: inst.shape };
-      this.#send({ t: 'reply', id, ok: true, value, heap: this.#heapOf(actor, inst), disposed: false });
+      this.#reply({ id, ok: true, value, heap: this.#heapOf(actor, inst), disposed: false });
     } catch (err) {
-      this.#send({ t: 'reply', id, ok: false, error: this.#wire(err), heap: 0, disposed: true });
+      this.#reply({ id, ok: false, error: this.#wire(err), heap: 0, disposed: true });
     }
   }
 
   async #invoke(id: number, actor: number, method: InvokeMethod, args: Json[]): Promise<void> {
     const inst = this.#actors.get(actor);
     if (inst === undefined) {
-      const error = new SoloError('internal', `The sandbox host has no actor #${actor} for ${method}; it was disposed.`);
-      this.#send({ t: 'reply', id, ok: false, error: toWireError(error), heap: 0, disposed: true });
+      const error = new SoloError(
+        'internal',
+        `The sandbox host has no actor #${actor} for ${method}; it was disposed.`,
+      );
+      this.#reply({ id, ok: false, error: toWireError(error), heap: 0, disposed: true });
       return;
     }
     try {
       const value = await invoke(inst, method, args);
-      this.#send({ t: 'reply', id, ok: true, value, heap: this.#heapOf(actor, inst), disposed: inst.disposed });
+      this.#reply({ id, ok: true, value, heap: this.#heapOf(actor, inst), disposed: inst.disposed });
     } catch (err) {
-      this.#send({ t: 'reply', id, ok: false, error: this.#wire(err), heap: this.#heapOf(actor, inst), disposed: inst.disposed });
+      this.#reply({ id, ok: false, error: this.#wire(err), heap: this.#heapOf(actor, inst), disposed: inst.disposed });
     }
     if (inst.disposed) this.#forget(actor);
+  }
+
+  #reply(reply: DistributiveOmit<Extract<HostMessage, { t: 'reply' }>, 't'>): void {
+    this.#hosts.send({ t: 'reply', ...reply } as Extract<HostMessage, { t: 'reply' }>);
   }
 
   #wire(err: unknown): ReturnType<typeof toWireError> {

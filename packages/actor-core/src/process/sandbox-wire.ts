@@ -1,6 +1,7 @@
-// The messages between ProcessSandbox (in the kernel's process) and a sandbox host process. Requests and
-// replies travel on Node's IPC channel; ctx callbacks of the actors travel on a separate synchronous channel
-// (host-call-frames.ts), since most of them must return a value inside the isolate's crossing. Types only.
+// The messages between ProcessSandbox (in the kernel's process) and a sandbox host process. Requests travel on
+// Node's IPC channel; replies, heap reports and the ctx callbacks of the actors travel back on the host-call
+// channel (host-call-frames.ts), which the sandbox host writes, and reads synchronously when a ctx callback must
+// return a value inside the isolate's crossing. Types only.
 import type { Json, WireError } from '@solo/protocol';
 import type { IsolateSandboxOptions } from '../isolate/isolate-sandbox.ts';
 import type { ServiceShape, SpawnSpec } from '../sandbox.ts';
@@ -9,7 +10,8 @@ import type { ServiceShape, SpawnSpec } from '../sandbox.ts';
 export const HOST_CALL_FD = 4;
 
 /** The SandboxedActor methods the kernel's process invokes in a sandbox host process. */
-export type InvokeMethod = 'init' | 'handleCall' | 'handleCast' | 'handleInfo' | 'codeChange' | 'terminate' | 'getState' | 'setState';
+export type InvokeMethod =
+  'init' | 'handleCall' | 'handleCast' | 'handleInfo' | 'codeChange' | 'terminate' | 'getState' | 'setState';
 
 /** Kernel → sandbox host, on IPC. `spawn` and `invoke` are answered by a `reply` with the same id. */
 export type HostRequest =
@@ -27,7 +29,10 @@ interface ReplyFacts {
   disposed: boolean;
 }
 
-/** Sandbox host → kernel, on IPC. */
+/**
+ * Sandbox host → kernel. `ready` travels on IPC; everything after it on the host-call channel, in the same byte
+ * stream as the host calls, so a handler's last ctx.log is always read before its reply or its crash.
+ */
 export type HostMessage =
   | { t: 'ready' }
   | ({ t: 'reply'; ok: true; value: unknown } & ReplyFacts)
@@ -40,12 +45,27 @@ export interface SpawnedReply {
   shape: ServiceShape;
 }
 
-/** A ctx callback of one actor (an ActorHost method and its arguments), sandbox host → kernel. */
+/**
+ * A ctx callback of one actor (an ActorHost method and its arguments), sandbox host → kernel. Without `post` the
+ * sandbox host blocks for its {@link HostCallResult}. With `post` nothing is answered on the channel: the call
+ * returns nothing the handler waits for (ctx.log), or (`settle` set) a promise whose outcome comes back as a
+ * `settle` request with that id (ctx.call, ctx.cast, ctx.secret). Posts cost the handler no round trip.
+ */
 export interface HostCall {
+  t: 'call';
   actor: number;
   method: string;
   args: unknown[];
+  post?: true;
+  settle?: number;
 }
+
+/** What the sandbox host writes on the host-call channel. */
+export type HostFrame = HostCall | Exclude<HostMessage, { t: 'ready' }>;
+
+/** ActorHost methods posted rather than exchanged: their result is nothing, or a promise. */
+export const POSTED_METHODS: ReadonlySet<string> = new Set(['log']);
+export const SETTLED_METHODS: ReadonlySet<string> = new Set(['call', 'cast', 'secret']);
 
 /** The answer to a {@link HostCall}: a value, an error, or a promise whose outcome follows as a `settle`. */
 export type HostCallResult = { k: 'v'; value: unknown } | { k: 'e'; error: WireError } | { k: 'p'; call: number };

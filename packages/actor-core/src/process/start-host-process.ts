@@ -40,14 +40,22 @@ export function startHostProcess(launch: HostProcessLaunch): Promise<HostProcess
       clearTimeout(timer);
       child.kill('SIGKILL');
       // Node ends a fatal error with its own version line: the line naming the error says more.
-      const lines = tail.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+      const lines = tail
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
       const said = (lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? '').slice(0, 300);
       reject(unavailable(said === '' ? what : `${what}: ${said}`, cause));
     };
-    const timer = setTimeout(() => fail(`it did not report ready within ${launch.startTimeoutMs} ms`), launch.startTimeoutMs);
+    const timer = setTimeout(
+      () => fail(`it did not report ready within ${launch.startTimeoutMs} ms`),
+      launch.startTimeoutMs,
+    );
     child.once('error', (err) => fail(`it could not be spawned (${err.message})`, err));
     // 'close' rather than 'exit': by then its stderr is read to the end, so the failure can quote it.
-    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => fail(`it exited (${describeEnd({ exitCode: code, signal })}) before it was ready`));
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(`it exited (${describeEnd({ exitCode: code, signal })}) before it was ready`),
+    );
     child.once('message', (m: HostMessage) => {
       if (settled) return;
       if (m.t !== 'ready' || child.pid === undefined) return fail('it sent an unexpected first message');
@@ -57,7 +65,9 @@ export function startHostProcess(launch: HostProcessLaunch): Promise<HostProcess
       child.removeAllListeners('error');
       // Errors after start (a failed send to a dying process) surface as its 'close'.
       child.on('error', () => undefined);
-      resolve(new HostProcess({ child, pid: child.pid, launch, startMs: performance.now() - t0, stderrTail: () => tail }));
+      resolve(
+        new HostProcess({ child, pid: child.pid, launch, startMs: performance.now() - t0, stderrTail: () => tail }),
+      );
     });
   });
 }
@@ -65,7 +75,7 @@ export function startHostProcess(launch: HostProcessLaunch): Promise<HostProcess
 function unavailable(what: string, cause?: unknown): SoloError {
   return new SoloError(
     'unavailable',
-    `The sandbox host process could not be started: ${what}. Check that node, the tsx loader and isolated-vm work on this machine (run \`node --no-node-snapshot --import tsx -e 0\`); the node retries on the next spawn.`,
+    `The sandbox host process could not be started: ${what}. Check that node and isolated-vm work on this machine (run \`node --no-node-snapshot -e "require('isolated-vm')"\` in packages/actor-core); the node retries on the next spawn.`,
     { cause },
   );
 }

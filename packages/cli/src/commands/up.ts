@@ -73,14 +73,14 @@ export function registerUpCommand(program: Command, run: CliRun): void {
     .option('--http-port <n>', 'port of the HTTP door serving /metrics and /health (default 0: a free port)')
     .option('--http-host <host>', 'interface of the HTTP door (default 127.0.0.1)')
     .option('--grpc-port <n>', 'port of the gRPC door on 127.0.0.1, mutual TLS (default 0: a free one)')
-    .option('--sandbox <kind>', `where service isolates run: ${SANDBOX_CHOICES.join(', ')} (env SOLO_SANDBOX, default isolate: in the node's process; process: one sandbox host process per tenant)`)
+    .option('--sandbox <kind>', `where service isolates run: ${SANDBOX_CHOICES.join(', ')} (env SOLO_SANDBOX, default process: one sandbox host process per tenant; isolate: in the node's process, for trusted code only)`)
     .action((o: { checkpointEvery?: string; sandbox?: string } & UpObservabilityOptions, cmd: Command) =>
       runAction(run, cmd, {
         parse: (g) => ({
           dataDir: g.dataDir,
           natsUrl: g.natsUrl,
           checkpointEvery: parseCheckpointEvery(o.checkpointEvery),
-          sandbox: parseChoice(o.sandbox ?? (run.ctx.env['SOLO_SANDBOX']?.trim() || undefined), '--sandbox', SANDBOX_CHOICES) ?? 'isolate',
+          sandbox: parseChoice(o.sandbox ?? (run.ctx.env['SOLO_SANDBOX']?.trim() || undefined), '--sandbox', SANDBOX_CHOICES) ?? 'process',
           ...parseObservability(o, run),
         }),
         run: async (input, _g, out) => {

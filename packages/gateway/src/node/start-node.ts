@@ -67,7 +67,8 @@ export interface StartNodeOptions {
   /**
    * Where service isolates run: `process` — sandbox host processes (one per tenant, own V8 heap cap, a crash or
    * out-of-memory takes down only that tenant's actors); `isolate` — isolates inside the node's process (faster
-   * calls, no process boundary). See docs/PERFORMANCE.md for the cost. @default 'isolate'
+   * calls, no process boundary: for trusted code only, since a V8 fatal out-of-memory in one isolate aborts the
+   * whole node). See docs/PERFORMANCE.md for the cost. @default 'process'
    */
   sandbox?: SandboxKind;
 }
@@ -123,7 +124,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   const env = opts.env ?? process.env;
   resolveTracingConfig(env);
   const httpAddress = resolveHttpAddress({ host: opts.httpHost, port: opts.httpPort });
-  const sandboxKind = opts.sandbox ?? 'isolate';
+  const sandboxKind = opts.sandbox ?? 'process';
   if (!(SANDBOX_KINDS as readonly string[]).includes(sandboxKind)) {
     throw new SoloError('invalid_request', `Unknown sandbox '${String(sandboxKind)}'. Use one of: ${SANDBOX_KINDS.join(', ')}.`, { details: { field: 'sandbox' } });
   }
@@ -191,7 +192,10 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     ]);
     cleanup.push(() => auditStream.flush());
     const tokenKey = loadTokenKey({ dataDir, env });
-    const processSandbox = sandboxKind === 'process' ? new ProcessSandbox({ onProcessExit: (d) => log.warn('sandbox host process ended', { ...d }) }) : null;
+    const processSandbox =
+      sandboxKind === 'process'
+        ? new ProcessSandbox({ bundleDir: join(dataDir, 'sandbox-host'), onProcessExit: (d) => log.warn('sandbox host process ended', { ...d }) })
+        : null;
     const vault = SecretVault.open({ local, master: loadMasterKey({ dataDir, env }), dataDir });
     const tenantUsers: TenantNatsUsers | undefined = natsAuth !== null && nats !== null ? embeddedTenantUsers(natsAuth, nats) : undefined;
     // Alerts become `security_alert` events once the kernel exists (it is created just below).
