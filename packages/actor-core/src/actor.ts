@@ -134,6 +134,20 @@ export class Actor {
   }
 
   /**
+   * A cast handled by an earlier incarnation whose state was lost with it (it crashed or was restarted before
+   * its state was saved): queued at the head, ahead of what was queued since, to be handled again. Resolves
+   * and rejects as {@link Actor.cast}. Redo in descending order to keep several in their first order.
+   */
+  redo(message: Json): Promise<void> {
+    const refused = this.#refusal();
+    if (refused !== null) return Promise.reject(refused);
+    return new Promise<void>((resolve, reject) => {
+      this.#mailbox.enqueueFirst('cast', message, () => resolve(), reject);
+      this.#pump();
+    });
+  }
+
+  /**
    * Queues a message for handleInfo (timers, monitor notices). Resolves once handled; rejects when its handler
    * crashed or the actor stopped first. Callers that do not care (volatile timers) may ignore the result.
    */

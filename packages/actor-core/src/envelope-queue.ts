@@ -37,6 +37,13 @@ export class EnvelopeQueue {
     return env;
   }
 
+  /** Queues a new envelope at the head and returns it. */
+  enqueueFirst(kind: EnvelopeKind, message: Json, resolve: (v: Json) => void, reject: (e: SoloError) => void): Envelope {
+    const env = createEnvelope(kind, message, resolve, reject);
+    env.slot = this.#mailbox.unshift(env);
+    return env;
+  }
+
   /** Takes the head to start it, or undefined when empty. */
   take(): Envelope | undefined {
     const env = this.#mailbox.shift();

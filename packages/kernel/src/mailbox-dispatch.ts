@@ -1,7 +1,7 @@
 // Mailbox dispatch: consumes this node's durable mailbox stream and hands each cast to its service's actor,
 // acking once handled (after the snapshot, for durable services), keeping queued casts alive with
 // in-progress acks, and dead-lettering casts that exhausted their attempts.
-import { toWireError, type EventInput } from '@solo/protocol';
+import { isSoloError, toWireError, type EventInput } from '@solo/protocol';
 import type { DeadLetters, MailboxConsumer, MailboxDelivery, MailboxStream } from '@solo/store';
 import type { DurableSupport } from './durable/durable-support.ts';
 import type { KernelLogger, RequestMeta } from './kernel-types.ts';
@@ -78,20 +78,51 @@ export class MailboxDispatch {
       return;
     }
     this.#inflight.set(d.seq, d);
+    this.#handle(e, d, () => e.actor.cast(d.message));
+  }
+
+  /** Hands a delivery to the actor (`deliver`), then acks it: at once, or for a durable service once its state is saved. */
+  #handle(e: ServiceEntry, d: MailboxDelivery, deliver: () => Promise<void>): void {
     const ack = (): void => {
       this.#inflight.delete(d.seq);
       d.ack();
     };
-    observeActorCast(d, () => e.actor.cast(d.message)).then(
+    observeActorCast(d, deliver).then(
       () => {
         this.#d.admission?.castHandled(e);
         if (!e.record.durable) return ack();
+        const handledBy = e.actor.incarnation;
         e.appliedSeq = Math.max(e.appliedSeq, d.seq);
-        // The snapshot (state + last applied sequence, one LMDB transaction) is durable before the ack.
-        this.#d.durable.snapshot(e).then(ack, (err: unknown) => {
-          this.#inflight.delete(d.seq);
-          this.#d.log.error('durable snapshot failed; the cast will be redelivered', { seq: d.seq, error: String(err) });
+        // Until its state is saved, the cast can be handed to the next incarnation again if this one goes first
+        // (the kernel does so when it starts that incarnation from the last snapshot).
+        let redone = false;
+        const unsaved = (e.unsaved ??= new Map());
+        unsaved.set(d.seq, () => {
+          redone = true;
+          unsaved.delete(d.seq);
+          this.#handle(e, d, () => e.actor.redo(d.message));
         });
+        // The snapshot (state + last applied sequence, one LMDB transaction) is durable before the ack; it must
+        // hold the state of the incarnation that handled the cast (not of one restarted from an older snapshot).
+        this.#d.durable.snapshot(e, undefined, { of: handledBy }).then(
+          () => {
+            if (redone) return;
+            unsaved.delete(d.seq);
+            ack();
+          },
+          (err: unknown) => {
+            if (redone) return;
+            if ((isSoloError(err) && err.code === 'unavailable') || handledBy === null || handledBy.disposed) {
+              // Its incarnation ended before the state was saved: the next one takes the cast over when it starts
+              // (it stays in flight meanwhile, so a redelivery does not overtake it). A node that stops first leaves
+              // it unacknowledged, for JetStream to redeliver.
+              return;
+            }
+            unsaved.delete(d.seq);
+            this.#inflight.delete(d.seq);
+            this.#d.log.error('durable snapshot failed; the cast will be redelivered', { seq: d.seq, error: String(err) });
+          },
+        );
       },
       (err: unknown) => {
         this.#inflight.delete(d.seq);

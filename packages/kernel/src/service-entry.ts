@@ -24,6 +24,11 @@ export interface ServiceEntry {
   lastHeapBytes: number;
   /** Durable services: the last mailbox sequence whose effect is in the LMDB snapshot. */
   appliedSeq: number;
+  /**
+   * Durable services: casts handled and not yet in a snapshot, by mailbox sequence. Each function hands its cast
+   * to the actor again (at the head of its mailbox), for when the incarnation that handled it is gone.
+   */
+  unsaved?: Map<number, () => void>;
   /** Lowest `ctx.log` level kept, while a deploy runs init before its record exists. @default the record's `options.log_level` */
   logLevel?: ServiceLogLevel;
   /** Circuit breaker, casts in transit and violation rate limit; created on first use (`admissionOf`). */

@@ -1,7 +1,7 @@
 // The runtime side of supervision: starts incarnations when the supervisor tree says `start`, carries out its
 // other actions (stop, failed, escalated), and reports actor exits and start failures back to the tree.
 // The kernel owns the service entries; this module moves them through their statuses.
-import { Actor, startIncarnation, type ActorHost, type ActorSandbox, type SandboxedActor } from '@solo/actor-core';
+import { Actor, startIncarnation, type ActorHost, type ActorSandbox, type SandboxedActor, type SpawnSpec } from '@solo/actor-core';
 import { SoloError, toWireError, type EventInput, type ExitReason, type ServiceId, type TenantId, type WireError } from '@solo/protocol';
 import type { SupervisorAction, SupervisorTree } from '@solo/supervisor';
 import type { DurableSupport } from './durable/durable-support.ts';
@@ -189,6 +189,24 @@ export class ServiceRuntime {
     this.reportExit(e, reason);
   }
 
+  /**
+   * A durable service starts from its last snapshot (once no write of it is in flight, so the snapshot is final),
+   * and the casts an earlier incarnation handled after that snapshot are handed to it again, first and in order
+   * (each goes to the head of the mailbox, so the latest goes first): their effect died with that incarnation.
+   */
+  async #startDurable(e: ServiceEntry, spec: SpawnSpec): Promise<SandboxedActor> {
+    await this.#d.durable.settled(e);
+    const { inc, seq } = await this.#limiter.run(async () =>
+      this.#d.durable.hasSnapshot(e.tenant, e.service)
+        ? this.#d.durable.restore(this.#d.sandbox, spec, this.#d.hostFor(e))
+        : { inc: await startIncarnation(this.#d.sandbox, spec, this.#d.hostFor(e), e.record.args), seq: 0 },
+    );
+    e.appliedSeq = seq;
+    const again = [...(e.unsaved ?? [])].filter(([s]) => s > seq).sort(([a], [b]) => b - a);
+    for (const [, redo] of again) redo();
+    return inc;
+  }
+
   async #startIncarnation(e: ServiceEntry, attempt: number): Promise<void> {
     const prepared = this.#prepared.get(e.key);
     this.#prepared.delete(e.key);
@@ -196,13 +214,8 @@ export class ServiceRuntime {
       const spec = { tenant: e.tenant, service: e.service, code: e.code, limits: e.record.limits };
       let inc: SandboxedActor;
       if (prepared) inc = prepared;
-      else {
-        inc = await this.#limiter.run(() =>
-          e.record.durable && this.#d.durable.hasSnapshot(e.tenant, e.service)
-            ? this.#d.durable.restore(this.#d.sandbox, spec, this.#d.hostFor(e))
-            : startIncarnation(this.#d.sandbox, spec, this.#d.hostFor(e), e.record.args),
-        );
-      }
+      else if (e.record.durable) inc = await this.#startDurable(e, spec);
+      else inc = await this.#limiter.run(() => startIncarnation(this.#d.sandbox, spec, this.#d.hostFor(e), e.record.args));
       if (this.#d.services.get(e.key) !== e) {
         inc.dispose(); // killed while starting
         return;

@@ -21,6 +21,8 @@ export interface HostedActor {
   /** Where its ctx callbacks go. */
   readonly host: ActorHost;
   heapReported(bytes: number): void;
+  /** Runs one of its ctx callbacks in the async context of the handler invocation that made it. */
+  runInScope<T>(fn: () => T): T;
   /** Its process died (or was ended by the sandbox: `death.expected`). */
   processDied(death: ProcessDeath): void;
 }
@@ -271,7 +273,8 @@ export class HostProcess {
     }
     let out: unknown;
     try {
-      out = Reflect.apply(fn, actor.host, Array.isArray(call.args) ? call.args : []);
+      const args: unknown[] = Array.isArray(call.args) ? call.args : [];
+      out = actor.runInScope(() => Reflect.apply(fn, actor.host, args));
     } catch (err) {
       return { k: 'e', error: toWireError(err) };
     }

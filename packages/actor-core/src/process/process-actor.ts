@@ -1,5 +1,6 @@
 // One incarnation living in a sandbox host process: a SandboxedActor whose methods are requests to that
 // process. It mirrors what the isolate reports (disposed, heap) and turns the process's death into a crash.
+import { AsyncResource } from 'node:async_hooks';
 import { fromWireError, type Json, type SandboxLimits, type SoloError } from '@solo/protocol';
 import { limitText } from '../isolate/isolate-failure.ts';
 import type { ActorHost, SandboxedActor, ServiceShape } from '../sandbox.ts';
@@ -44,6 +45,8 @@ export class ProcessActor implements SandboxedActor, HostedActor {
   #disposedBy: CrashReason | null = null;
   /** Set when the process died under this incarnation (not by close): later calls reject with it. */
   #death: ProcessDeath | null = null;
+  /** The async context of the handler invocation in progress (or the last one): its ctx callbacks run in it. */
+  #scope: AsyncResource | null = null;
 
   constructor(parts: ProcessActorParts) {
     this.shape = parts.shape;
@@ -123,6 +126,12 @@ export class ProcessActor implements SandboxedActor, HostedActor {
 
   // HostedActor ------------------------------------------------------------------------------------------------
 
+  runInScope<T>(fn: () => T): T {
+    // In-process, a ctx callback runs inside the invocation's call stack; here it arrives on a socket, so the
+    // invocation's context (its trace span, above all) is restored explicitly.
+    return this.#scope === null ? fn() : this.#scope.runInAsyncScope(fn);
+  }
+
   heapReported(bytes: number): void {
     this.#heapBytes = bytes;
   }
@@ -146,6 +155,7 @@ export class ProcessActor implements SandboxedActor, HostedActor {
   #invoke(method: InvokeMethod, args: Json[]): Promise<unknown> {
     if (this.#death !== null) return Promise.reject(this.#died(method, this.#death));
     if (this.#disposedBy !== null) return Promise.reject(this.#error(method, 'disposed', limitText('disposed', this.#limits)));
+    this.#scope = new AsyncResource('SoloSandboxInvoke');
     return new Promise<unknown>((resolve, reject) => {
       const flight: InFlight = { method, reject };
       this.#inFlight.add(flight);

@@ -2,10 +2,25 @@
 // one transaction, and durable timers that fire exactly once across crashes and restarts of the node.
 import { randomUUID } from 'node:crypto';
 import type { ActorHost, ActorSandbox, SandboxedActor, SpawnSpec } from '@solo/actor-core';
-import type { Json } from '@solo/protocol';
+import { MAX_TIMER_DELAY_MS, SoloError, type Json } from '@solo/protocol';
 import type { LocalStore } from '@solo/store';
 import type { KernelLogger } from '../kernel-types.ts';
 import type { ServiceEntry } from '../service-entry.ts';
+
+/** The snapshot writes of one service: one in flight at most, the requests for the next, who waits for quiet. */
+interface WriteSlot {
+  inFlight: boolean;
+  waiters: SnapshotWaiter[];
+  idle: Array<() => void>;
+}
+
+/** One request for a snapshot; `of`: the incarnation whose state it must hold. */
+interface SnapshotWaiter {
+  resolve: () => void;
+  reject: (e: unknown) => void;
+  extra?: () => void;
+  of?: SandboxedActor | null;
+}
 
 interface Snapshot {
   state: Json;
@@ -24,6 +39,22 @@ interface TimerRecord {
 }
 
 const TIMER_PREFIX = 'dt-';
+/**
+ * Longest delay one setTimeout takes (Node fires a longer one at once). A reminder due later is armed for this
+ * long, then again for what is left, until its due time.
+ */
+export const MAX_ARM_MS = 2 ** 31 - 1;
+
+/** Where reminders are armed, against the support's wall clock. @default setTimeout and clearTimeout */
+export interface ReminderScheduler {
+  set(run: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const SYSTEM_SCHEDULER: ReminderScheduler = {
+  set: (run, ms) => setTimeout(run, ms),
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 const snapKey = (tenant: string, service: string): string => `${tenant}/${service}`;
 const timerKey = (tenant: string, service: string, id: string): string => `${tenant}/${service}/${id}`;
 
@@ -39,17 +70,20 @@ export class DurableSupport {
   readonly #local: LocalStore;
   readonly #now: () => number;
   readonly #log: KernelLogger;
-  readonly #armed = new Map<string, NodeJS.Timeout>();
+  readonly #scheduler: ReminderScheduler;
+  /** Armed reminders: the handle of their current arming. */
+  readonly #armed = new Map<string, unknown>();
   /** Armed timers per `tenant/service`, for `limits.max_timers`; changed only by #setArmed and #deleteArmed. */
   readonly #armedPerService = new Map<string, number>();
   /** Group commit per actor: one snapshot write in flight, and who waits for the next one. */
-  readonly #writes = new Map<string, { inFlight: boolean; waiters: { resolve: () => void; reject: (e: unknown) => void; extra?: () => void }[] }>();
+  readonly #writes = new Map<string, WriteSlot>();
   #stopped = false;
 
-  constructor(o: { local: LocalStore; now: () => number; log: KernelLogger }) {
+  constructor(o: { local: LocalStore; now: () => number; log: KernelLogger; scheduler?: ReminderScheduler }) {
     this.#local = o.local;
     this.#now = o.now;
     this.#log = o.log;
+    this.#scheduler = o.scheduler ?? SYSTEM_SCHEDULER;
   }
 
   hasSnapshot(tenant: string, service: string): boolean {
@@ -67,28 +101,43 @@ export class DurableSupport {
    * Group commit: while one write per actor is in flight, later requests wait for the next write, which
    * captures the state at that moment and so covers all of them. State and `appliedSeq` are read together
    * between messages, where they always agree. `extra` runs inside the same LMDB transaction.
+   * With `of`, the request is for the state of that incarnation (the one that handled a cast; null: it is gone
+   * already): when another incarnation runs by the time of the write (a restart from the last snapshot), or none, it rejects with
+   * `unavailable` instead, so that the cast is not acknowledged and its effect not lost.
    */
-  snapshot(entry: ServiceEntry, extra?: () => void): Promise<void> {
+  snapshot(entry: ServiceEntry, extra?: () => void, opts: { of?: SandboxedActor | null } = {}): Promise<void> {
     let slot = this.#writes.get(entry.key);
     if (!slot) {
-      slot = { inFlight: false, waiters: [] };
+      slot = { inFlight: false, waiters: [], idle: [] };
       this.#writes.set(entry.key, slot);
     }
     const s = slot;
     return new Promise<void>((resolve, reject) => {
-      s.waiters.push(extra ? { resolve, reject, extra } : { resolve, reject });
+      s.waiters.push({ resolve, reject, ...(extra ? { extra } : {}), ...(opts.of !== undefined ? { of: opts.of } : {}) });
       if (!s.inFlight) void this.#write(entry, s);
     });
   }
 
-  async #write(entry: ServiceEntry, slot: { inFlight: boolean; waiters: { resolve: () => void; reject: (e: unknown) => void; extra?: () => void }[] }): Promise<void> {
+  /** Resolves once no snapshot of the service is being written or waits to be (its LMDB snapshot is final). */
+  settled(entry: ServiceEntry): Promise<void> {
+    const slot = this.#writes.get(entry.key);
+    return slot === undefined ? Promise.resolve() : new Promise<void>((resolve) => slot.idle.push(resolve));
+  }
+
+  async #write(entry: ServiceEntry, slot: WriteSlot): Promise<void> {
     slot.inFlight = true;
-    const waiters = slot.waiters;
+    const inc = entry.actor.incarnation;
+    const live = inc !== null && !inc.disposed ? inc : null;
+    // Waiters for an incarnation that is no longer the running one: their state is gone with it.
+    const stale = slot.waiters.filter((w) => w.of !== undefined && (w.of === null || w.of !== live));
+    const waiters = slot.waiters.filter((w) => !stale.includes(w));
     slot.waiters = [];
+    for (const w of stale) {
+      w.reject(new SoloError('unavailable', `The incarnation of '${entry.service}' that handled the message ended before its state was saved; the message will be handled again.`));
+    }
     try {
-      const inc = entry.actor.incarnation;
-      if (inc && !inc.disposed) {
-        const state = await inc.getState();
+      if (live !== null) {
+        const state = await live.getState();
         const snap: Snapshot = { state, seq: entry.appliedSeq, version: entry.record.current.version, at: new Date(this.#now()).toISOString() };
         await this.#local.transaction(() => {
           void this.#local.snapshots.put(snapKey(entry.tenant, entry.service), snap as unknown as Json);
@@ -101,17 +150,20 @@ export class DurableSupport {
     } finally {
       slot.inFlight = false;
       if (slot.waiters.length > 0) void this.#write(entry, slot);
-      else this.#writes.delete(entry.key);
+      else {
+        this.#writes.delete(entry.key);
+        for (const resolve of slot.idle.splice(0)) resolve();
+      }
     }
   }
 
-  /** Starts an incarnation from the snapshot instead of `init`. */
-  async restore(sandbox: ActorSandbox, spec: SpawnSpec, host: ActorHost): Promise<SandboxedActor> {
+  /** Starts an incarnation from the snapshot instead of `init`; `seq` is the snapshot's applied sequence. */
+  async restore(sandbox: ActorSandbox, spec: SpawnSpec, host: ActorHost): Promise<{ inc: SandboxedActor; seq: number }> {
     const snap = this.#local.snapshots.get(snapKey(spec.tenant, spec.service)) as Snapshot | undefined;
     const inc = await sandbox.spawn(spec, host);
     try {
       await inc.setState(snap?.state ?? null);
-      return inc;
+      return { inc, seq: snap?.seq ?? 0 };
     } catch (err) {
       inc.dispose();
       throw err;
@@ -127,8 +179,16 @@ export class DurableSupport {
     return id.startsWith(TIMER_PREFIX);
   }
 
-  /** Records a reminder and arms it. The record is written before the handler's own snapshot (same queue). */
+  /**
+   * Records a reminder and arms it. The record is written before the handler's own snapshot (same queue).
+   * @throws `invalid_request` when `ms` is not a number from 0 to MAX_TIMER_DELAY_MS (365 days).
+   */
   setTimer(entry: ServiceEntry, ms: number, message: Json, stillCurrent: () => boolean): string {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_TIMER_DELAY_MS) {
+      throw new SoloError('invalid_request', `Timer delay must be a number of ms from 0 to ${MAX_TIMER_DELAY_MS} (365 days), got ${String(ms)}.`, {
+        details: { field: 'ms', max: MAX_TIMER_DELAY_MS },
+      });
+    }
     const id = `${TIMER_PREFIX}${randomUUID()}`;
     const rec: TimerRecord = { tenant: entry.tenant, service: entry.service, timer_id: id, due_at: new Date(this.#now() + ms).toISOString(), message };
     void this.#local.timers.put(timerKey(entry.tenant, entry.service, id), rec as unknown as Json).catch((err: unknown) => {
@@ -140,8 +200,7 @@ export class DurableSupport {
 
   cancelTimer(entry: ServiceEntry, id: string): boolean {
     const key = timerKey(entry.tenant, entry.service, id);
-    const armed = this.#armed.get(key);
-    if (armed) clearTimeout(armed);
+    if (this.#armed.has(key)) this.#scheduler.clear(this.#armed.get(key));
     this.#deleteArmed(key);
     const existed = this.#local.timers.get(key) !== undefined;
     void this.#local.timers.remove(key);
@@ -160,7 +219,7 @@ export class DurableSupport {
     const prefix = `${tenant}/${service}/`;
     for (const [key, t] of this.#armed) {
       if (key.startsWith(prefix)) {
-        clearTimeout(t);
+        this.#scheduler.clear(t);
         this.#deleteArmed(key);
       }
     }
@@ -190,19 +249,24 @@ export class DurableSupport {
 
   stop(): void {
     this.#stopped = true;
-    for (const t of this.#armed.values()) clearTimeout(t);
+    for (const t of this.#armed.values()) this.#scheduler.clear(t);
     this.#armed.clear();
     this.#armedPerService.clear();
   }
 
+  /**
+   * Arms a reminder for its `due_at`. One due beyond a single setTimeout is armed for MAX_ARM_MS and armed again
+   * when that runs out (issue #6: it used to fire then, ~24.8 days early); one due sooner fires when its
+   * setTimeout does.
+   */
   #arm(entry: ServiceEntry, rec: TimerRecord, stillCurrent: () => boolean): void {
     const key = timerKey(rec.tenant, rec.service, rec.timer_id);
     const delay = Math.max(0, Date.parse(rec.due_at) - this.#now());
-    const handle = setTimeout(() => void this.#fire(entry, rec, key, stillCurrent), Math.min(delay, 2 ** 31 - 1));
-    this.#setArmed(key, handle);
+    const run = delay > MAX_ARM_MS ? () => this.#arm(entry, rec, stillCurrent) : () => void this.#fire(entry, rec, key, stillCurrent);
+    this.#setArmed(key, this.#scheduler.set(run, Math.min(delay, MAX_ARM_MS)));
   }
 
-  #setArmed(key: string, handle: NodeJS.Timeout): void {
+  #setArmed(key: string, handle: unknown): void {
     if (!this.#armed.has(key)) this.#countArmed(key, 1);
     this.#armed.set(key, handle);
   }
@@ -228,7 +292,7 @@ export class DurableSupport {
       // The handler crashed or the actor stopped: the record stays, so the reminder fires again after a restart.
       if (!this.#stopped && stillCurrent()) {
         this.#log.warn('durable timer handler failed; retrying', { timer_id: rec.timer_id, error: String(err) });
-        const retry = setTimeout(() => void this.#fire(entry, rec, key, stillCurrent), 1000);
+        const retry = this.#scheduler.set(() => void this.#fire(entry, rec, key, stillCurrent), 1000);
         this.#setArmed(key, retry);
       }
       return;
