@@ -12,6 +12,7 @@ import { checkNoImport } from './rules/no-import.ts';
 import { checkNoProtoMutation } from './rules/no-proto-mutation.ts';
 import { checkNoWasm } from './rules/no-wasm.ts';
 import type { Rule, RuleContext } from './rules/rule-context.ts';
+import type { OxcRoute } from './oxc-parse.ts';
 import { safeParse } from './safe-parse.ts';
 import { walkService, type Visit } from './service-walker.ts';
 import { memberName } from './static-value.ts';
@@ -77,13 +78,13 @@ function oneLine(source: string, node: AstNode): string {
   return node.end - node.start > 60 ? `${text}…` : text;
 }
 
-function runAnalysis(source: string, opts: ResolvedAnalyzeServiceOptions, findings: FindingCollector): void {
+function runAnalysis(source: string, opts: ResolvedAnalyzeServiceOptions, findings: FindingCollector, route: OxcRoute): void {
   const bytes = Buffer.byteLength(source, 'utf8');
   if (bytes > opts.maxSourceBytes) {
     findings.report('max-source-size', 'error', 0, `The source is ${bytes} bytes, over the limit of ${opts.maxSourceBytes} bytes.`);
     return;
   }
-  const parsed = safeParse(source, { typescript: opts.typescript });
+  const parsed = safeParse(source, { typescript: opts.typescript, route });
   if (parsed.kind === 'too-deep') {
     findings.report('max-nesting', 'error', parsed.index ?? 0, `The code is nested too deeply to analyse (over ${ORACLE_DEPTH_LIMIT} levels).`);
     return;
@@ -156,11 +157,20 @@ function mayMatter(visit: Visit, ctx: RuleContext): boolean {
  * @throws `invalid_request` on bad options (see {@link resolveAnalyzeServiceOptions}).
  */
 export function analyzeService(source: string, opts: AnalyzeServiceOptions): AnalysisReport {
+  return analyzeServiceVia('auto', source, opts);
+}
+
+/**
+ * {@link analyzeService} with the route of oxc's tree to JavaScript forced (see oxc-parse.ts): tests use it
+ * to prove both routes give the same findings. Not exported by the package.
+ * @throws `invalid_request` on bad options.
+ */
+export function analyzeServiceVia(route: OxcRoute, source: string, opts: AnalyzeServiceOptions): AnalysisReport {
   const resolved = resolveAnalyzeServiceOptions(opts);
   if (typeof source !== 'string') throw new SoloError('invalid_request', 'analyzeService needs the source as a string.');
   const t0 = performance.now();
   const findings = new FindingCollector(source);
-  runAnalysis(source, resolved, findings);
+  runAnalysis(source, resolved, findings, route);
   const list = findings.finish();
   return { ok: !list.some((f) => f.severity === 'error'), findings: list, duration_ms: performance.now() - t0 };
 }
