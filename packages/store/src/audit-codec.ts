@@ -1,5 +1,7 @@
-// How one audit record travels in the audit stream: its subject and JSON payload on append, the checked record on read.
-// Appends must not lose a record over a bad field, so long or odd strings are clipped and kept, never rejected.
+// How audit records travel in the audit stream: each record's subject and JSON on append, batches of them as one
+// message (`{"v":2,"records":[…]}`), and the checked records on read, from batches or from the single-record messages
+// that versions before batching wrote. Appends must not lose a record over a bad field, so long or odd strings are
+// clipped and kept, never rejected.
 import { SoloError, auditStream, auditSubject, isValidId } from '@solo/protocol';
 import type { AuditRecord, Subject, TenantId } from '@solo/protocol';
 import { parseStoredObject } from './stored-json.ts';
@@ -13,7 +15,16 @@ export const AUDIT_DOORS = ['nats', 'grpc', 'rest', 'service'] as const;
  */
 export const MAX_AUDIT_FIELD_CHARS = 256;
 
-/** An audit record ready to publish. */
+/** Version tag of a batch message; a message without `v` is one record, as written before batching. */
+export const AUDIT_BATCH_VERSION = 2;
+
+const BATCH_HEAD = `{"v":${AUDIT_BATCH_VERSION},"records":[`;
+const BATCH_TAIL = ']}';
+
+/** Bytes a batch message adds around its records (head, tail; the commas are counted per record). */
+export const AUDIT_BATCH_OVERHEAD_BYTES = BATCH_HEAD.length + BATCH_TAIL.length;
+
+/** An audit record ready to publish: its subject, and its JSON to put in a batch. */
 export interface EncodedAuditRecord {
   subject: Subject;
   payload: string;
@@ -56,9 +67,29 @@ export function encodeAuditRecord(r: AuditRecord): EncodedAuditRecord {
   return { subject: auditSubject(tenant), payload: JSON.stringify(stored) };
 }
 
-/** Rebuilds a stored record, keeping only the known fields. @throws `internal` when the payload is not an audit record. */
-export function decodeAuditRecord(seq: number, payload: string): AuditRecord {
-  const v = parseStoredObject(payload, (cause) => corrupt(seq, cause));
+/**
+ * Builds the payload of one batch message from records encoded by {@link encodeAuditRecord} (at least one), in order.
+ * Joining the JSON already made at append keeps the flush to one string concatenation.
+ */
+export function encodeAuditBatch(payloads: readonly string[]): string {
+  return `${BATCH_HEAD}${payloads.join(',')}${BATCH_TAIL}`;
+}
+
+/**
+ * Rebuilds the records of one stored message, oldest first: a batch, or a single record written before batching.
+ * @throws `internal` when the payload is neither, or any record in it is not an audit record.
+ */
+export function decodeAuditMessage(seq: number, payload: string): AuditRecord[] {
+  const v = parseStoredObject(payload, (cause) => corrupt(seq, undefined, cause));
+  if (!('v' in v)) return [toRecord(seq, undefined, v)];
+  if (v['v'] !== AUDIT_BATCH_VERSION || !Array.isArray(v['records']) || v['records'].length === 0) throw corrupt(seq);
+  return v['records'].map((r: unknown, i) => toRecord(seq, i, r));
+}
+
+/** Keeps only the known fields of a stored record. `index` is its place in a batch, for the error. */
+function toRecord(seq: number, index: number | undefined, value: unknown): AuditRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw corrupt(seq, index);
+  const v = value as Record<string, unknown>;
   const str = (k: string): boolean => typeof v[k] === 'string';
   const strOrNull = (k: string): boolean => v[k] === null || typeof v[k] === 'string';
   if (
@@ -72,7 +103,7 @@ export function decodeAuditRecord(seq: number, payload: string): AuditRecord {
     typeof v['duration_ms'] !== 'number' ||
     (v['service_id'] !== undefined && !str('service_id'))
   ) {
-    throw corrupt(seq);
+    throw corrupt(seq, index);
   }
   const record: AuditRecord = {
     at: v['at'] as string,
@@ -88,9 +119,10 @@ export function decodeAuditRecord(seq: number, payload: string): AuditRecord {
   return record;
 }
 
-function corrupt(seq: number, cause?: unknown): SoloError {
-  return new SoloError('internal', `The audit record at seq ${seq} is not a valid audit record. Inspect it with \`nats stream get ${auditStream()} ${seq}\`.`, {
+function corrupt(seq: number, index?: number, cause?: unknown): SoloError {
+  const what = index === undefined ? `The audit message at seq ${seq}` : `Record ${index} of the audit batch at seq ${seq}`;
+  return new SoloError('internal', `${what} is not a valid audit record. Inspect it with \`nats stream get ${auditStream()} ${seq}\`.`, {
     cause,
-    details: { seq },
+    details: index === undefined ? { seq } : { seq, index },
   });
 }

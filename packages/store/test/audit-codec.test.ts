@@ -1,8 +1,9 @@
+// The audit codec: a record's subject and JSON, batches of records, and the checked records read back (batched or not).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { auditFilter, auditSubject, parseTenantId } from '@solo/protocol';
 import type { AuditRecord } from '@solo/protocol';
-import { MAX_AUDIT_FIELD_CHARS, decodeAuditRecord, encodeAuditRecord } from '../src/audit-codec.ts';
+import { AUDIT_BATCH_OVERHEAD_BYTES, MAX_AUDIT_FIELD_CHARS, decodeAuditMessage, encodeAuditBatch, encodeAuditRecord } from '../src/audit-codec.ts';
 
 const base: AuditRecord = {
   at: '2024-05-01T12:00:00.000Z',
@@ -13,6 +14,13 @@ const base: AuditRecord = {
   outcome: 'ok',
   correlation_id: 'c-1',
   duration_ms: 3.5,
+};
+
+/** Decodes a single-record message, the format written before batching. */
+const decodeOne = (seq: number, payload: string): AuditRecord => {
+  const records = decodeAuditMessage(seq, payload);
+  assert.equal(records.length, 1);
+  return records[0] as AuditRecord;
 };
 
 describe('audit names', () => {
@@ -31,24 +39,24 @@ describe('encodeAuditRecord', () => {
     const withService: AuditRecord = { ...base, service_id: 'counter' };
     const e = encodeAuditRecord(withService);
     assert.equal(e.subject, 'solo.audit.acme');
-    assert.deepEqual(decodeAuditRecord(1, e.payload), withService);
+    assert.deepEqual(decodeOne(1, e.payload), withService);
   });
 
   it('files a null or invalid tenant under _ and keeps the value', () => {
     assert.equal(encodeAuditRecord({ ...base, tenant: null }).subject, 'solo.audit._');
     const odd = encodeAuditRecord({ ...base, tenant: 'ACME.>' });
     assert.equal(odd.subject, 'solo.audit._');
-    assert.equal(decodeAuditRecord(1, odd.payload).tenant, 'ACME.>');
+    assert.equal(decodeOne(1, odd.payload).tenant, 'ACME.>');
   });
 
   it('clips every string field to MAX_AUDIT_FIELD_CHARS', () => {
     const long = 'x'.repeat(MAX_AUDIT_FIELD_CHARS + 1);
-    const r = decodeAuditRecord(1, encodeAuditRecord({ ...base, verb: long, tenant: long, token_id: long, outcome: long, correlation_id: long, service_id: long }).payload);
+    const r = decodeOne(1, encodeAuditRecord({ ...base, verb: long, tenant: long, token_id: long, outcome: long, correlation_id: long, service_id: long }).payload);
     for (const v of [r.verb, r.tenant, r.token_id, r.outcome, r.correlation_id, r.service_id]) {
       assert.equal(v?.length, MAX_AUDIT_FIELD_CHARS);
       assert.ok(v?.endsWith('…'));
     }
-    assert.equal(decodeAuditRecord(1, encodeAuditRecord({ ...base, verb: 'y'.repeat(MAX_AUDIT_FIELD_CHARS) }).payload).verb.length, MAX_AUDIT_FIELD_CHARS);
+    assert.equal(decodeOne(1, encodeAuditRecord({ ...base, verb: 'y'.repeat(MAX_AUDIT_FIELD_CHARS) }).payload).verb.length, MAX_AUDIT_FIELD_CHARS);
   });
 
   it('drops unknown fields', () => {
@@ -82,17 +90,57 @@ describe('encodeAuditRecord', () => {
   }
 });
 
-describe('decodeAuditRecord', () => {
+describe('encodeAuditBatch', () => {
+  it('builds a version 2 batch whose records decode in order', () => {
+    const records = [base, { ...base, verb: 'kill', tenant: null }, { ...base, service_id: 'counter' }];
+    const payload = encodeAuditBatch(records.map((r) => encodeAuditRecord(r).payload));
+    assert.equal(JSON.parse(payload).v, 2);
+    assert.deepEqual(decodeAuditMessage(7, payload), records);
+  });
+
+  it('adds exactly AUDIT_BATCH_OVERHEAD_BYTES plus one comma between records', () => {
+    const one = encodeAuditRecord(base).payload;
+    assert.equal(Buffer.byteLength(encodeAuditBatch([one])), Buffer.byteLength(one) + AUDIT_BATCH_OVERHEAD_BYTES);
+    assert.equal(Buffer.byteLength(encodeAuditBatch([one, one])), 2 * Buffer.byteLength(one) + 1 + AUDIT_BATCH_OVERHEAD_BYTES);
+  });
+});
+
+describe('decodeAuditMessage', () => {
+  it('reads a single-record message written before batching', () => {
+    assert.deepEqual(decodeAuditMessage(3, JSON.stringify(base)), [base]);
+  });
+
   const corrupt: Array<[string, string]> = [
     ['invalid JSON', '{'],
     ['a JSON string', '"x"'],
     ['a record with an unknown door', JSON.stringify({ ...base, door: 'x' })],
     ['a record without duration', JSON.stringify({ ...base, duration_ms: undefined })],
     ['a record with a numeric tenant', JSON.stringify({ ...base, tenant: 1 })],
+    ['a batch of an unknown version', JSON.stringify({ v: 3, records: [base] })],
+    ['a batch without records', JSON.stringify({ v: 2 })],
+    ['a batch whose records are not an array', JSON.stringify({ v: 2, records: base })],
+    ['an empty batch', JSON.stringify({ v: 2, records: [] })],
   ];
   for (const [why, payload] of corrupt) {
     it(`reports ${why} as internal with its seq`, () => {
-      assert.throws(() => decodeAuditRecord(42, payload), (err: { code?: string; details?: { seq?: number } }) => err.code === 'internal' && err.details?.seq === 42);
+      assert.throws(() => decodeAuditMessage(42, payload), (err: { code?: string; details?: { seq?: number } }) => err.code === 'internal' && err.details?.seq === 42);
+    });
+  }
+
+  const badInBatch: Array<[string, unknown]> = [
+    ['a null', null],
+    ['an array', [base]],
+    ['a string', 'record'],
+    ['a record with an unknown door', { ...base, door: 'x' }],
+    ['a record with a string duration', { ...base, duration_ms: '3' }],
+  ];
+  for (const [why, bad] of badInBatch) {
+    it(`reports ${why} inside a batch as internal with its seq and index`, () => {
+      const payload = JSON.stringify({ v: 2, records: [base, bad] });
+      assert.throws(
+        () => decodeAuditMessage(42, payload),
+        (err: { code?: string; details?: { seq?: number; index?: number } }) => err.code === 'internal' && err.details?.seq === 42 && err.details.index === 1,
+      );
     });
   }
 });

@@ -1,5 +1,6 @@
 // Publishes to a JetStream stream without waiting: one shared reply subscription collects the PubAcks and counts
-// every message that was not stored. Used where a write sits on every request's path (the audit trail).
+// every item that was not stored. A message may carry several items (the audit trail's batches of records), so
+// pending and failures count items, not messages. Used where a write sits on every request's path (the audit trail).
 //
 // Why not `js.publish` per message: it builds a request (async stack trace, timer, mux token, headers) that costs
 // ~50-70 µs of synchronous work per call on this machine; a plain publish with a reply subject costs ~5 µs, and the
@@ -10,23 +11,22 @@ import type { StreamName, Subject } from '@solo/protocol';
 
 /** Options of a {@link BackgroundPublisher}. */
 export interface BackgroundPublisherOptions {
-  /** Publishes awaiting their ack beyond this are dropped (and counted as failed). */
-  maxPending: number;
   /** A publish whose ack has not arrived after this long counts as failed. */
   ackTimeoutMs: number;
   /** Prefix of the reply subject; the connection must be allowed to subscribe to `<prefix>.>`. */
   inboxPrefix: string;
 }
 
-/** Fire-and-forget publishes to one stream, with bounded pending acks and a failure count. */
+/** Fire-and-forget publishes to one stream, with a count of items pending and failed; the caller bounds what is pending. */
 export class BackgroundPublisher {
   readonly #nc: NatsConnection;
   readonly #inbox: string;
   readonly #headers: MsgHdrs;
   readonly #o: BackgroundPublisherOptions;
   readonly #sub: Subscription;
-  /** token → when it was sent (performance.now ms). Map order is send order, so the oldest is first. */
-  readonly #pending = new Map<string, number>();
+  /** token → when it was sent (performance.now ms) and how many items it carries. Map order is send order, so the oldest is first. */
+  readonly #pending = new Map<string, { sentAt: number; items: number }>();
+  #pendingItems = 0;
   readonly #idle = new Set<() => void>();
   #next = 0;
   #failed = 0;
@@ -49,27 +49,32 @@ export class BackgroundPublisher {
     void this.#sub.closed.then(() => this.#abandonAll());
   }
 
-  /** Publishes that were refused, dropped, not acknowledged in time, or could not be sent. */
+  /** Items that were refused, dropped, not acknowledged in time, or could not be sent. */
   get failed(): number {
     return this.#failed;
   }
 
-  /** Publishes waiting for their ack. */
+  /** Whether publishing stopped (closed, or the connection closed); every later publish counts as failed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Items waiting for their message's ack. */
   get pending(): number {
-    return this.#pending.size;
+    return this.#pendingItems;
   }
 
-  /** Counts one failure that happened before publishing (e.g. a message that did not encode). */
-  countFailure(): void {
-    this.#failed += 1;
+  /** Counts failures that happened before publishing (e.g. a record that did not encode, or one over a bound). */
+  countFailure(items = 1): void {
+    this.#failed += items;
   }
 
-  /** Sends one message; never throws and never waits. */
-  publish(subject: Subject, payload: string): void {
+  /** Sends one message carrying `items` items; never throws and never waits. */
+  publish(subject: Subject, payload: string, items = 1): void {
     const now = performance.now();
     this.#expire(now);
-    if (this.#closed || this.#pending.size >= this.#o.maxPending) {
-      this.#failed += 1;
+    if (this.#closed) {
+      this.#failed += items;
       return;
     }
     this.#next += 1;
@@ -78,16 +83,17 @@ export class BackgroundPublisher {
       this.#nc.publish(subject, payload, { reply: `${this.#inbox}.${token}`, headers: this.#headers });
     } catch {
       // The connection is closed or draining, or the payload is over max_payload.
-      this.#failed += 1;
+      this.#failed += items;
       return;
     }
-    this.#pending.set(token, now);
+    this.#pending.set(token, { sentAt: now, items });
+    this.#pendingItems += items;
   }
 
   /** Resolves once every publish so far was acknowledged or counted as failed (at most `ackTimeoutMs` later). */
   async flush(): Promise<void> {
     while (this.#pending.size > 0) {
-      const oldest = this.#pending.values().next().value as number;
+      const oldest = (this.#pending.values().next().value as { sentAt: number }).sentAt;
       const waitMs = Math.max(0, oldest + this.#o.ackTimeoutMs - performance.now()) + 1;
       await new Promise<void>((resolve) => {
         const done = (): void => {
@@ -111,25 +117,30 @@ export class BackgroundPublisher {
 
   #onAck(m: Msg): void {
     const token = m.subject.slice(this.#inbox.length + 1);
+    const sent = this.#pending.get(token);
     // An ack that arrives after its timeout was already counted as failed.
-    if (!this.#pending.delete(token)) return;
-    if (!isStoredAck(m)) this.#failed += 1;
+    if (sent === undefined) return;
+    this.#pending.delete(token);
+    this.#pendingItems -= sent.items;
+    if (!isStoredAck(m)) this.#failed += sent.items;
     if (this.#pending.size === 0) this.#wakeIdle();
   }
 
   #expire(now: number): void {
-    for (const [token, sentAt] of this.#pending) {
-      if (now - sentAt < this.#o.ackTimeoutMs) break;
+    for (const [token, sent] of this.#pending) {
+      if (now - sent.sentAt < this.#o.ackTimeoutMs) break;
       this.#pending.delete(token);
-      this.#failed += 1;
+      this.#pendingItems -= sent.items;
+      this.#failed += sent.items;
     }
   }
 
   /** The connection closed: no ack can arrive any more. */
   #abandonAll(): void {
     this.#closed = true;
-    this.#failed += this.#pending.size;
+    this.#failed += this.#pendingItems;
     this.#pending.clear();
+    this.#pendingItems = 0;
     this.#wakeIdle();
   }
 
