@@ -1,7 +1,7 @@
 // Tests of the Actor cell with real isolates: one message at a time, crashes, retries, timeouts, timers, stop.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SoloError, type ExitReason, type Json } from '@solo/protocol';
+import { MAX_TIMER_DELAY_MS, SoloError, type ExitReason, type Json } from '@solo/protocol';
 import { waitFor } from '@solo/testkit';
 import { Actor, IsolateSandbox, compileService, startIncarnation, type ActorOptions, type SandboxedActor } from '../src/index.ts';
 import { fixtureSpec } from './fixtures.ts';
@@ -125,7 +125,7 @@ describe('Actor', () => {
     assert.deepEqual(await h.actor.incarnation?.getState(), { ticks: 1, timer: null });
     assert.equal(await h.actor.call('flood', { timeoutMs: 5000 }), 'limit_exceeded');
     assert.throws(() => h.actor.setTimer(10, null), { code: 'limit_exceeded' });
-    assert.throws(() => h.actor.setTimer(2 ** 31, null), { code: 'invalid_request' });
+    assert.throws(() => h.actor.setTimer(MAX_TIMER_DELAY_MS + 1, null), { code: 'invalid_request' });
     await h.actor.stop();
   });
 

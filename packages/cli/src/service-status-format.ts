@@ -66,6 +66,13 @@ function usageFields(s: ServiceStatus): Array<[string, string]> {
       'usage',
       `memory ${formatBytes(u.memory_bytes)} of ${formatBytes(u.memory_limit_bytes)}, mailbox ${u.mailbox_len} of ${u.mailbox_limit}, timers ${u.timers} of ${u.timers_limit}, last handler ${last} (wall limit ${u.wall_limit_ms} ms)`,
     ]);
+    // Nodes older than issue #6 report no output usage.
+    if (u.events_per_second_limit !== undefined) {
+      out.push([
+        'output',
+        `events ${u.events_emitted} emitted, ${u.events_refused} refused, ${u.event_budget_left} of ${u.events_per_second_limit}/s left; log lines ${u.log_lines_dropped} dropped, ${u.log_lines_truncated} cut, ${u.log_budget_left} of ${u.log_lines_per_second_limit}/s left`,
+      ]);
+    }
   }
   const c = s.circuit;
   if (c !== undefined) {

@@ -36,11 +36,31 @@ describe('formatServiceStatus', () => {
   it('shows usage against each limit and the circuit breaker when the node reports them', () => {
     const text = formatServiceStatus(
       sampleStatus({
-        usage: { memory_bytes: 1024 * 1024, memory_limit_bytes: 32 * 1024 * 1024, mailbox_len: 3, mailbox_limit: 1000, timers: 2, timers_limit: 100, last_handler_ms: 1.5, wall_limit_ms: 5000, cpu_limit_ms: 1000, tenant_in_flight: 0 },
+        usage: {
+          memory_bytes: 1024 * 1024,
+          memory_limit_bytes: 32 * 1024 * 1024,
+          mailbox_len: 3,
+          mailbox_limit: 1000,
+          timers: 2,
+          timers_limit: 100,
+          last_handler_ms: 1.5,
+          wall_limit_ms: 5000,
+          cpu_limit_ms: 1000,
+          tenant_in_flight: 0,
+          events_emitted: 12,
+          events_refused: 1,
+          event_budget_left: 88,
+          events_per_second_limit: 100,
+          log_lines_dropped: 4,
+          log_lines_truncated: 2,
+          log_budget_left: 0,
+          log_lines_per_second_limit: 200,
+        },
         circuit: { state: 'open', crashes: 5, opened_at: '2025-01-02T00:00:00.000Z', retry_after_ms: 800, cooldown_ms: 1000 },
       }),
     );
     assert.match(text, /^usage: +memory 1\.0 MiB of 32 MiB, mailbox 3 of 1000, timers 2 of 100, last handler 1\.5 ms \(wall limit 5000 ms\)$/m);
+    assert.match(text, /^output: +events 12 emitted, 1 refused, 88 of 100\/s left; log lines 4 dropped, 2 cut, 0 of 200\/s left$/m);
     assert.match(text, /^circuit: +open \(opened 2025-01-02T00:00:00\.000Z, probe in 800 ms\)$/m);
     assert.doesNotMatch(formatServiceStatus(sampleStatus()), /^usage:/m);
   });

@@ -399,18 +399,18 @@ export class Kernel {
     });
   }
 
-  /** A page of the tenant's events. */
+  /** A page of the tenant's events: at most `limit`, and at most 512 KiB of them (`truncated` says it stopped there). */
   async events(tenant: TenantId, q: EventsQuery): Promise<EventsReply> {
-    const events = await this.#o.events.read({ tenant, ...q });
+    const { events, truncated } = await this.#o.events.readPage({ tenant, ...q });
     const last = events.at(-1);
-    return { events, next_seq: last ? last.seq + 1 : null };
+    return { events, next_seq: last ? last.seq + 1 : null, truncated };
   }
 
   /** A page of the tenant's service logs. */
   async logs(tenant: TenantId, q: LogsQuery): Promise<LogsReply> {
-    const entries = await this.#o.logs.read({ tenant, ...q });
+    const { entries, truncated } = await this.#o.logs.readPage({ tenant, ...q });
     const last = entries.at(-1);
-    return { entries, next_seq: last ? last.seq + 1 : null };
+    return { entries, next_seq: last ? last.seq + 1 : null, truncated };
   }
 
   /** A live tail of the tenant's events (from `sinceSeq`, else only new ones). */
@@ -524,16 +524,26 @@ export class Kernel {
     return this.#tree.snapshot();
   }
 
-  /** Appends an event on behalf of a service (`ctx.emit`). */
+  /**
+   * Appends an event on behalf of a service (`ctx.emit`), synchronously refused inside its handler when over a limit.
+   * @throws `invalid_request` for a type that is not 1 to 128 characters; `limit_exceeded` over
+   * `limits.max_event_bytes` or `limits.max_events_per_second` (then nothing is written).
+   */
   emitFromService(entry: ServiceEntry, type: string, payload: Json | undefined): void {
+    this.#admission.checkEmit(entry, type, payload);
     void this.#journal.appendQuietly({ type: 'service_emitted', tenant: entry.tenant, service_id: entry.service, data: { type, payload: payload ?? null } }, {});
   }
 
-  /** Writes one log line on behalf of a service (`ctx.log`). */
+  /**
+   * Writes one log line on behalf of a service (`ctx.log`). Never throws: a line beyond
+   * `limits.max_log_lines_per_second` is dropped (and counted), a line over 16 KiB is cut.
+   */
   logFromService(entry: ServiceEntry, level: 'debug' | 'info' | 'warn' | 'error', message: string, data: Json | undefined): void {
     if (!logLevelPasses(entry.logLevel ?? serviceLogLevel(entry.record), level)) return;
-    const line: Parameters<LogStream['append']>[0] = { at: new Date(this.#now()).toISOString(), tenant: entry.tenant, service_id: entry.service, level, message };
-    if (data !== undefined) line.data = data;
+    const admitted = this.#admission.admitLog(entry, message, data);
+    if (admitted === null) return;
+    const line: Parameters<LogStream['append']>[0] = { at: new Date(this.#now()).toISOString(), tenant: entry.tenant, service_id: entry.service, level, message: admitted.message };
+    if (admitted.data !== undefined) line.data = admitted.data;
     this.#o.logs.append(line);
   }
 

@@ -47,7 +47,7 @@ export { EVENT_TYPES, isEventType } from './events.ts';
 export type { EventType, EventInput, SoloEvent } from './events.ts';
 export { SERVICE_HANDLERS } from './service-contract.ts';
 export type { Json, CallOptions, ServiceContext, CallResult, ServiceDefinition, DownReason, DownMessage, ExitMessage } from './service-contract.ts';
-export { API_VERBS, isApiVerb, MAX_SOURCE_BYTES, SERVICE_LIMITS, SERVICE_STATUSES, SERVICE_LOG_LEVELS, NODE_LOG_LEVELS, CIRCUIT_STATES } from './wire.ts';
+export { API_VERBS, isApiVerb, MAX_SOURCE_BYTES, MAX_LOG_LINE_BYTES, MAX_TIMER_DELAY_MS, SERVICE_LIMITS, SERVICE_STATUSES, SERVICE_LOG_LEVELS, NODE_LOG_LEVELS, CIRCUIT_STATES } from './wire.ts';
 export type {
   ApiVerb,
   ServiceLimits,

@@ -14,7 +14,10 @@ export interface CallOptions {
 export interface ServiceContext {
   /** This actor's own address. */
   readonly self: { readonly tenant: string; readonly service: string };
-  /** Structured logs, readable with `solo logs <service>`. */
+  /**
+   * Structured logs, readable with `solo logs <service>`. Never throws: lines beyond `limits.max_log_lines_per_second`
+   * are dropped (and counted), and a line over 16 KiB (message and data as JSON) is cut.
+   */
   readonly log: {
     debug(message: string, data?: Json): void;
     info(message: string, data?: Json): void;
@@ -34,11 +37,17 @@ export interface ServiceContext {
    * Delivers `message` to this actor's `handleInfo` after `ms`; returns a timer id. Volatile timers (the default)
    * die with the actor. A `durable` timer (a reminder) survives crashes and restarts of the node and fires exactly
    * once, late if the node was down; its handleInfo message is `{ timer_id, due_at, fired_at, message }`.
+   * Throws `invalid_request` unless `ms` is from 0 to 31536000000 (365 days), and `limit_exceeded` beyond
+   * `limits.max_timers`.
    */
   setTimer(ms: number, message: Json, opts?: { durable?: boolean }): string;
   /** Cancels a timer; false when it already fired or never existed. */
   cancelTimer(timerId: string): boolean;
-  /** Appends an application event (`service_emitted`) to the event log. */
+  /**
+   * Appends an application event (`service_emitted`) to the event log. Throws `invalid_request` for a type that
+   * is not a string of 1 to 128 characters, and `limit_exceeded` when the type and payload as JSON are over
+   * `limits.max_event_bytes` or the service is over `limits.max_events_per_second` (`details.retry_after_ms`).
+   */
   emit(type: string, payload?: Json): void;
   /**
    * Watches another service of the same tenant: when its running incarnation stops or crashes, this actor's

@@ -51,8 +51,9 @@ export const MAX_SOURCE_BYTES = 1024 * 1024;
 /**
  * Resource limits of one actor; every field optional on the wire, resolved with the defaults below. The
  * sandbox enforces `memory_mb`, `cpu_ms` and `wall_ms` (crossing one crashes the incarnation); the kernel
- * enforces the others on its call, cast and `ctx.setTimer` paths (crossing one refuses that request with
- * `limit_exceeded` and never crashes the service). The `circuit_*` fields tune the service's circuit breaker.
+ * enforces the others on its call, cast, `ctx.setTimer`, `ctx.emit` and `ctx.log` paths (crossing one refuses
+ * that request with `limit_exceeded`, or drops the log line, and never crashes the service by itself). The
+ * `circuit_*` fields tune the service's circuit breaker.
  */
 export interface ServiceLimits {
   /** Isolate heap limit in MiB. @default 32 */
@@ -77,6 +78,21 @@ export interface ServiceLimits {
   max_reply_bytes?: number;
   /** Pending timers (volatile and durable) of one actor; `ctx.setTimer` beyond it throws `limit_exceeded`. @default 1000 */
   max_timers?: number;
+  /**
+   * Size of one `ctx.emit` event: its type and payload as serialized JSON (`{"type":…,"payload":…}`) in UTF-8
+   * bytes. A bigger one is not written and `ctx.emit` throws `limit_exceeded`. @default 65536 (64 KiB)
+   */
+  max_event_bytes?: number;
+  /**
+   * Events one service may emit per second (a token bucket whose burst is the rate, kept per service on the
+   * node across restarts). `ctx.emit` beyond it throws `limit_exceeded` with `details.retry_after_ms`. @default 100
+   */
+  max_events_per_second?: number;
+  /**
+   * `ctx.log` lines one service may write per second (a token bucket whose burst is the rate). Lines beyond it
+   * are dropped, never thrown: they are counted in `status` and a `resource_violation` says how many. @default 200
+   */
+  max_log_lines_per_second?: number;
   /** Crashes within `circuit_window_ms` that open the service's circuit breaker; 0 turns the breaker off. @default 5 */
   circuit_crashes?: number;
   /** The window in which `circuit_crashes` crashes open the breaker, in ms. @default 10000 */
@@ -101,10 +117,24 @@ export const SERVICE_LIMITS = {
   max_message_bytes: { default: 1024 * 1024, min: 16, max: 8 * 1024 * 1024 },
   max_reply_bytes: { default: 1024 * 1024, min: 16, max: 8 * 1024 * 1024 },
   max_timers: { default: 1000, min: 1, max: 100_000 },
+  // 1 MiB at most: a read of events always fits at least one event in a reply, far below NATS max_payload (8 MiB).
+  max_event_bytes: { default: 64 * 1024, min: 64, max: 1024 * 1024 },
+  max_events_per_second: { default: 100, min: 1, max: 10_000 },
+  max_log_lines_per_second: { default: 200, min: 1, max: 10_000 },
   circuit_crashes: { default: 5, min: 0, max: 1000 },
   circuit_window_ms: { default: 10_000, min: 100, max: 3_600_000 },
   circuit_cooldown_ms: { default: 1000, min: 10, max: 600_000 },
 } as const satisfies Record<keyof ServiceLimits, { default: number; min: number; max: number }>;
+
+/**
+ * Longest `ctx.log` line: its message and data as serialized JSON, in UTF-8 bytes (16 KiB). A longer line is
+ * cut, not refused: its message is shortened (ending in `…`) and its data replaced by
+ * `{ truncated: true, original_bytes, head }`, `head` being the start of the data's JSON.
+ */
+export const MAX_LOG_LINE_BYTES = 16 * 1024;
+
+/** Longest delay `ctx.setTimer` accepts, volatile or durable, in ms (365 days); longer ones get `invalid_request`. */
+export const MAX_TIMER_DELAY_MS = 365 * 24 * 60 * 60 * 1000;
 
 /** Lifecycle status of a service, as shown by `status` and `list`. */
 export const SERVICE_STATUSES = ['starting', 'running', 'crashed', 'restarting', 'stopping', 'stopped', 'failed'] as const;
@@ -224,6 +254,18 @@ export interface ServiceUsage {
   cpu_limit_ms: number;
   /** Calls and casts of the service's tenant admitted on this node and not finished (what load shedding weighs). */
   tenant_in_flight: number;
+  /** Events `ctx.emit` wrote, and calls it refused (over `max_event_bytes` or `max_events_per_second`), on this node. */
+  events_emitted: number;
+  events_refused: number;
+  /** Events the service may emit right now before the rate refuses one (its bucket), and `max_events_per_second`. */
+  event_budget_left: number;
+  events_per_second_limit: number;
+  /** `ctx.log` lines dropped by `max_log_lines_per_second`, and lines cut to {@link MAX_LOG_LINE_BYTES}, on this node. */
+  log_lines_dropped: number;
+  log_lines_truncated: number;
+  /** Lines the service may log right now before the rate drops one, and `max_log_lines_per_second`. */
+  log_budget_left: number;
+  log_lines_per_second_limit: number;
 }
 
 /** States of a service's circuit breaker. */
@@ -289,6 +331,11 @@ export interface EventsReply {
   events: SoloEvent[];
   /** Sequence to pass as `since_seq` for the next page (last returned + 1), or null when nothing was returned. */
   next_seq: number | null;
+  /**
+   * True when the page stopped short of `limit` at the reply byte budget (512 KiB of events; a single larger
+   * event still comes alone): more events may follow from `next_seq`.
+   */
+  truncated: boolean;
 }
 
 export interface LogEntry {
@@ -309,6 +356,8 @@ export interface LogsRequest {
 export interface LogsReply {
   entries: LogEntry[];
   next_seq: number | null;
+  /** True when the page stopped short of `limit` at the reply byte budget (512 KiB): more may follow from `next_seq`. */
+  truncated: boolean;
 }
 
 /**

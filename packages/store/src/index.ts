@@ -16,13 +16,17 @@ export type { EnsureStreamsOptions } from './nats/streams.ts';
 
 /**
  * The append-only event log. `append` is the kernel's commit point (one awaited publish, returns the seq);
- * `read` pages by tenant/service/type/since; `tail` follows live; `lastSeq` gives the newest position.
+ * `read` pages by tenant/service/type/since and `readPage` does too with `truncated` (both stop at
+ * READ_REPLY_BYTES of events, 512 KiB); `tail` follows live; `lastSeq` gives the newest position.
  * @throws `invalid_request` for an invalid id, unknown type or bad window (limit over 1000);
  * `unavailable` when NATS or the stream is missing; `internal` for a corrupt stored event.
  */
 export { EventLog } from './nats/event-log.ts';
-/** `EventTail`: a live tail (`for await`, `ready()`, `stop()`); `AppendEventOptions`: `msgId` for deduplication. */
-export type { EventTail, AppendEventOptions } from './nats/event-log.ts';
+/**
+ * `EventTail`: a live tail (`for await`, `ready()`, `stop()`); `AppendEventOptions`: `msgId` for deduplication;
+ * `EventPage`: `events` and `truncated` (the page stopped at the byte budget with more events left).
+ */
+export type { EventTail, AppendEventOptions, EventPage } from './nats/event-log.ts';
 /**
  * Selects events: `tenant`/`service` (omitted = all, null = node-wide / tenant-wide), `type`, plus the window
  * `sinceSeq`, `sinceTime` and `limit` (@default 100, at most 1000).
@@ -55,7 +59,8 @@ export type { DeadLetter, DeadLetterInput } from './dead-letter-codec.ts';
 
 /**
  * Service and kernel logs. `append` never throws and never waits (failures count in `failedAppends`);
- * `flush` awaits outstanding appends; `read` pages; `tail` follows live.
+ * `flush` awaits outstanding appends; `read` pages and `readPage` does too with `truncated` (both stop at
+ * READ_REPLY_BYTES of lines); `tail` follows live.
  * @throws (read, tail) `invalid_request` for an invalid id or window; `unavailable` when NATS is down.
  */
 export { LogStream } from './nats/log-stream.ts';
@@ -66,16 +71,20 @@ export { LogStream } from './nats/log-stream.ts';
 export type { LogTail, LogSelector, LogReadFilter, LogStreamOptions } from './nats/log-stream.ts';
 
 /**
- * The audit trail: one record per API request. `append` never throws and never waits (malformed, dropped and
- * unstored records count in `failedAppends`); `flush` awaits outstanding appends; `read({ tenant, since, limit })`
- * returns records stored at or after `since`, oldest first, and `truncated` when more matched.
- * @throws (open) `unavailable` when the stream is missing; (read) `invalid_request` for an invalid tenant id, date or
- * limit outside 1–10000, `unavailable` when NATS is down, `internal` for a corrupt stored record.
+ * The audit trail: one record per API request, stored in batches (one stream message per tenant per flush).
+ * `append` never throws and never waits (malformed, dropped and unstored records count in `failedAppends`); `flush`
+ * stores the buffered records and awaits outstanding appends; `read({ tenant, since, after, limit })` returns records
+ * stored at or after `since` and after the cursor `after`, oldest first, `truncated` when more matched, and `next`.
+ * @throws (open) `invalid_request` for a bad option, `unavailable` when the stream is missing; (read) `invalid_request`
+ * for an invalid tenant id, date, cursor or limit outside 1–10000, `unavailable` when NATS is down, `internal` for a
+ * corrupt stored record.
  */
 export { AuditStream, AUDIT_READ_LIMIT } from './nats/audit-stream.ts';
 /**
- * `AuditReadQuery`: `tenant` (null = records without a tenant, omitted = all), `since`, `limit`; `AuditReadResult`:
- * records and `truncated`; `AuditStreamOptions`: `maxPendingAppends` (@default 10000).
+ * `AuditReadQuery`: `tenant` (null = records without a tenant, omitted = all), `since`, `after` (a `next` cursor),
+ * `limit`; `AuditReadResult`: records, `truncated` and `next`; `AuditStreamOptions`: `maxPendingAppends`
+ * (@default 10000), `ackTimeoutMs` (@default 5000), `inboxPrefix` (@default '_INBOX'), `maxBatchRecords`
+ * (@default 256), `maxBatchBytes` (@default 65536, at most half the server's max_payload), `batchDelayMs` (@default 5).
  */
 export type { AuditReadQuery, AuditReadResult, AuditStreamOptions } from './nats/audit-stream.ts';
 /** The longest string an audit record keeps in any field (longer ones are clipped with `…`). */
@@ -93,8 +102,8 @@ export { RegistryBucket } from './nats/registry-bucket.ts';
 /** One change of the registry bucket: a stored record, or `value: null` when it was removed. */
 export type { RegistryChange } from './nats/registry-bucket.ts';
 
-/** Bounds of every read's `limit`: default 100, at most 1000. */
-export { READ_LIMIT } from './read-window.ts';
+/** Bounds of every read's `limit`: default 100, at most 1000; and the byte budget of a page of events or logs (512 KiB). */
+export { READ_LIMIT, READ_REPLY_BYTES } from './read-window.ts';
 /** The log levels, lowest first. */
 export { LOG_LEVELS } from './log-codec.ts';
 

@@ -5,6 +5,13 @@ import { SoloError } from '@solo/protocol';
 /** Bounds of `limit` in every read. */
 export const READ_LIMIT = { default: 100, max: 1000 } as const;
 
+/**
+ * Stored bytes one page of events or log lines returns at most (512 KiB): a page stops before the item that would
+ * cross it (one larger item still comes alone), so its reply stays far below NATS max_payload (8 MiB) and answers
+ * quickly.
+ */
+export const READ_REPLY_BYTES = 512 * 1024;
+
 /** Where a read starts and how many items it returns. */
 export interface ReadWindow {
   /** First stream sequence to return (inclusive). 0 and 1 both mean the start of the stream. */

@@ -21,6 +21,9 @@ interface DeployOptions extends SupervisionFlagValues {
   maxMessageBytes?: string;
   maxReplyBytes?: string;
   maxTimers?: string;
+  maxEventBytes?: string;
+  maxEventsPerSecond?: string;
+  maxLogLinesPerSecond?: string;
   circuitCrashes?: string;
   args?: string;
   logLevel?: string;
@@ -36,11 +39,14 @@ function parseLimits(o: DeployOptions): ServiceLimits | undefined {
   if (cpu !== undefined) limits.cpu_ms = cpu;
   if (wall !== undefined) limits.wall_ms = wall;
   // Bounds are the node's (SERVICE_LIMITS): it refuses an out-of-range value with invalid_request naming it.
-  const more: Array<[string | undefined, string, 'mailbox_len' | 'max_message_bytes' | 'max_reply_bytes' | 'max_timers' | 'circuit_crashes', number]> = [
+  const more: Array<[string | undefined, string, Exclude<keyof ServiceLimits, 'memory_mb' | 'cpu_ms' | 'wall_ms'>, number]> = [
     [o.mailboxLen, '--mailbox-len', 'mailbox_len', 1],
     [o.maxMessageBytes, '--max-message-bytes', 'max_message_bytes', 1],
     [o.maxReplyBytes, '--max-reply-bytes', 'max_reply_bytes', 1],
     [o.maxTimers, '--max-timers', 'max_timers', 1],
+    [o.maxEventBytes, '--max-event-bytes', 'max_event_bytes', 1],
+    [o.maxEventsPerSecond, '--max-events-per-second', 'max_events_per_second', 1],
+    [o.maxLogLinesPerSecond, '--max-log-lines-per-second', 'max_log_lines_per_second', 1],
     [o.circuitCrashes, '--circuit-crashes', 'circuit_crashes', 0],
   ];
   for (const [text, flag, field, min] of more) {
@@ -64,6 +70,9 @@ export function registerDeployCommand(program: Command, run: CliRun): void {
     .option('--max-message-bytes <n>', 'largest call or cast message, JSON bytes (node default 1 MiB)')
     .option('--max-reply-bytes <n>', 'largest reply, JSON bytes (node default 1 MiB)')
     .option('--max-timers <n>', 'pending timers per actor (node default 1000)')
+    .option('--max-event-bytes <n>', 'largest ctx.emit event, type and payload as JSON bytes (node default 64 KiB, at most 1 MiB)')
+    .option('--max-events-per-second <n>', 'ctx.emit calls per second; more throw limit_exceeded (node default 100)')
+    .option('--max-log-lines-per-second <n>', 'ctx.log lines per second; more are dropped and counted (node default 200)')
     .option('--circuit-crashes <n>', 'crashes within the window that open the circuit breaker; 0 turns it off (node default 5)')
     .option('--args <json>', 'JSON argument passed to init (default null)')
     .option(

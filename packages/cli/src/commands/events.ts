@@ -56,7 +56,8 @@ export function registerEventsCommand(program: Command, run: CliRun): void {
             if (out.json || reply.events.length > 0)
               out.result(reply, () => reply.events.map(formatEventLine).join('\n'));
             if (reply.events.length === 0) out.note('No events match.');
-            else if (reply.next_seq !== null && reply.events.length >= (req.limit ?? NODE_DEFAULT_LIMIT))
+            // A page also stops short of its limit at the node's byte budget (512 KiB of events): `truncated` says so.
+            else if (reply.next_seq !== null && (reply.truncated || reply.events.length >= (req.limit ?? NODE_DEFAULT_LIMIT)))
               out.note(`more: --since-seq ${reply.next_seq}`);
           }),
       }),

@@ -51,7 +51,7 @@ export function registerLogsCommand(program: Command, run: CliRun): void {
             if (out.json || reply.entries.length > 0)
               out.result(reply, () => reply.entries.map(formatLogLine).join('\n'));
             if (reply.entries.length === 0) out.note('No log entries match.');
-            else if (reply.next_seq !== null && reply.entries.length >= (req.limit ?? NODE_DEFAULT_LIMIT))
+            else if (reply.next_seq !== null && (reply.truncated || reply.entries.length >= (req.limit ?? NODE_DEFAULT_LIMIT)))
               out.note(`more: --since-seq ${reply.next_seq}`);
           }),
       }),

@@ -1,6 +1,7 @@
 // Floods a service can start from inside: thousands of timers, timers that breed, a million casts to itself,
 // casts that breed, and log lines and events as fast as its CPU budget allows. Each must stay within its
-// service's limits (`max_timers`, `mailbox_len`, `cpu_ms`) while the node keeps answering other tenants.
+// service's limits (`max_timers`, `mailbox_len`, `cpu_ms`, `max_event_bytes`, `max_events_per_second`,
+// `max_log_lines_per_second`) while the node keeps answering other tenants.
 import assert from 'node:assert/strict';
 import type { Json } from '@solo/protocol';
 import type { CaseProbe } from './case-probe.ts';
@@ -133,14 +134,54 @@ export const FLOODS: readonly EscapeCase[] = [
 export default { handleCall(msg, state, ctx) { for (let i = 0; ; i++) ctx.log.info('flood ' + i, { blob }); } };`,
     drive: { kind: 'call', message: {} },
     outcome: { kind: 'error', code: 'service_crashed', reasons: ['cpu_limit'], limit: 'cpu_ms' },
+    async verify(p) {
+      // Each line is cut to 16 KiB (issue #6), never refused; the CPU limit ends the flood before the rate does.
+      await p.until(async () => ((await p.status(p.service))['usage'] as Record<string, number>)['log_lines_truncated']! > 0);
+    },
+  },
+  {
+    name: 'log-rate-flood',
+    tries: '`ctx.log.info` of short lines in a loop until its CPU budget runs out (max_log_lines_per_second 200)',
+    defence: 'limit',
+    source: `export default { handleCall(msg, state, ctx) { for (let i = 0; ; i++) ctx.log.info('flood ' + i); } };`,
+    drive: { kind: 'call', message: {} },
+    outcome: { kind: 'error', code: 'service_crashed', reasons: ['cpu_limit'], limit: 'cpu_ms' },
+    async verify(p) {
+      // Lines beyond the rate are dropped (never thrown), counted, and reported by resource_violation events.
+      const usage = await violated(p, 'max_log_lines_per_second');
+      assert.ok(usage['log_lines_dropped']! > 0, JSON.stringify(usage));
+    },
   },
   {
     name: 'emit-flood',
-    tries: '`ctx.emit` with 64 KiB payloads into the event log until its CPU budget runs out',
+    tries: '`ctx.emit` with 60 KiB payloads into the event log until its CPU budget runs out, swallowing refusals',
     defence: 'limit',
-    source: `const blob = 'x'.repeat(64 * 1024);
-export default { handleCall(msg, state, ctx) { for (let i = 0; ; i++) ctx.emit('flood', { i, blob }); } };`,
+    source: `const blob = 'x'.repeat(60 * 1024);
+export default { handleCall(msg, state, ctx) { for (let i = 0; ; i++) { try { ctx.emit('flood', { i, blob }); } catch (e) { if (e.code !== 'limit_exceeded') throw e; } } } };`,
     drive: { kind: 'call', message: {} },
     outcome: { kind: 'error', code: 'service_crashed', reasons: ['cpu_limit'], limit: 'cpu_ms' },
+    async verify(p) {
+      // Issue #6: it once wrote ~120 events of 64 KiB per 50 ms handler, without end. Now the rate refuses the
+      // emits beyond its bucket (burst = rate, refilled while the handler runs).
+      const usage = await violated(p, 'max_events_per_second');
+      assert.ok(usage['events_refused']! > 0, JSON.stringify(usage));
+    },
+  },
+  {
+    name: 'emit-oversize',
+    tries: '`ctx.emit` of a 256 KiB payload (max_event_bytes 64 KiB)',
+    defence: 'limit',
+    source: `export default {
+  handleCall(msg, state, ctx) {
+    try { ctx.emit('big', 'x'.repeat(256 * 1024)); return { reply: { code: null }, state }; }
+    catch (e) { return { reply: { code: e.code, limit: e.details && e.details.limit }, state }; }
+  },
+};`,
+    drive: { kind: 'call', message: {} },
+    outcome: {
+      kind: 'reply',
+      title: 'gets limit_exceeded (max_event_bytes) from ctx.emit, and nothing is written',
+      check: (reply: Json) => assert.deepEqual(reply, { code: 'limit_exceeded', limit: 'max_event_bytes' }),
+    },
   },
 ];

@@ -1,7 +1,8 @@
-// Admission control of one node: what the kernel's call, cast and ctx.setTimer paths check before they start
-// work (message size, mailbox length, timers, circuit breaker, load shedding), what they report after it, and
-// the `resource_violation` / `circuit_opened` / `circuit_closed` events that result. The kernel calls it; the
-// runtime reports crashes and the mailbox dispatch reports delivered and handled casts to it.
+// Admission control of one node: what the kernel's call, cast, ctx.setTimer, ctx.emit and ctx.log paths check
+// before they start work (message size, mailbox length, timers, event and log output, circuit breaker, load
+// shedding), what they report after it, and the `resource_violation` / `circuit_opened` / `circuit_closed` events
+// that result. The kernel calls it; the runtime reports crashes and the mailbox dispatch reports delivered and
+// handled casts to it.
 import { SoloError, type EventInput, type Json, type CircuitStatus, type ServiceUsage, type WireError } from '@solo/protocol';
 import type { ServiceEntry } from '../service-entry.ts';
 import { resolveAdmissionOptions, type AdmissionOptions, type ResolvedAdmissionOptions } from './admission-options.ts';
@@ -9,6 +10,7 @@ import type { CircuitTransition } from './circuit-breaker.ts';
 import { jsonBytesOver } from './json-size.ts';
 import { LoadShedder, type TenantLoad } from './load-shedder.ts';
 import { LoadSignals } from './load-signals.ts';
+import { OutputLimits } from './output-limits.ts';
 import { admissionOf, limitsOf, type ServiceAdmission } from './service-admission.ts';
 import type { ViolatedLimit } from './violation-limiter.ts';
 
@@ -31,6 +33,7 @@ export class AdmissionControl {
   readonly #o: ResolvedAdmissionOptions;
   readonly #shedder: LoadShedder;
   readonly #signals: LoadSignals;
+  readonly #output: OutputLimits;
 
   /** @throws `invalid_request` on bad {@link AdmissionOptions}. */
   constructor(deps: AdmissionControlDeps) {
@@ -38,6 +41,7 @@ export class AdmissionControl {
     this.#o = resolveAdmissionOptions(deps.options);
     this.#shedder = new LoadShedder(this.#o);
     this.#signals = new LoadSignals({ intervalMs: this.#o.sampleIntervalMs, onSample: (s) => this.#shedder.observe(s) });
+    this.#output = new OutputLimits({ now: deps.now, violation: (e, a, limit, data) => this.#record(e, a, limit, data) });
   }
 
   /** False when per-request accounting is off (the benchmark switch). */
@@ -57,6 +61,7 @@ export class AdmissionControl {
 
   stop(): void {
     this.#signals.stop();
+    this.#output.stop();
   }
 
   /**
@@ -173,6 +178,21 @@ export class AdmissionControl {
     );
   }
 
+  /**
+   * `ctx.emit` of `e` is about to append an event (always checked: these limits guard the event log, not the
+   * request path that `accounting` switches off).
+   * @throws `invalid_request` for a type that is not 1 to 128 characters; `limit_exceeded` over
+   * `max_event_bytes` or `max_events_per_second` (with `details.retry_after_ms`).
+   */
+  checkEmit(e: ServiceEntry, type: unknown, payload: Json | undefined): void {
+    this.#output.checkEmit(e, type, payload);
+  }
+
+  /** `ctx.log` of `e`: the line to write (cut when over 16 KiB), or null when `max_log_lines_per_second` drops it. Never throws. */
+  admitLog(e: ServiceEntry, message: string, data: Json | undefined): { message: string; data: Json | undefined } | null {
+    return this.#output.admitLog(e, message, data);
+  }
+
   /** A crash of `e` (handler, init or a limit): records a violation for a limit crash and feeds the breaker. */
   onCrash(e: ServiceEntry, error: WireError): void {
     const a = admissionOf(e);
@@ -209,6 +229,7 @@ export class AdmissionControl {
         wall_limit_ms: limits.wall_ms,
         cpu_limit_ms: limits.cpu_ms,
         tenant_in_flight: this.#shedder.inFlightOf(e.tenant),
+        ...this.#output.usageOf(e, now),
       },
       circuit: {
         state: c.state,
@@ -240,12 +261,17 @@ export class AdmissionControl {
   }
 
   #violation(e: ServiceEntry, a: ServiceAdmission, limit: ViolatedLimit, value: number | undefined, limitValue: number): void {
+    this.#record(e, a, limit, value === undefined ? { limit_value: limitValue } : { limit_value: limitValue, value });
+  }
+
+  /** Appends a `resource_violation` of `limit` unless one was appended within the interval; true when appended. */
+  #record(e: ServiceEntry, a: ServiceAdmission, limit: ViolatedLimit, fields: Record<string, unknown>): boolean {
     const suppressed = a.violations.take(limit, this.#d.now());
-    if (suppressed === null) return;
-    const data: Record<string, unknown> = { limit, limit_value: limitValue };
-    if (value !== undefined) data['value'] = value;
+    if (suppressed === null) return false;
+    const data: Record<string, unknown> = { limit, ...fields };
     if (suppressed > 0) data['suppressed'] = suppressed;
     this.#d.append({ type: 'resource_violation', tenant: e.tenant, service_id: e.service, data });
+    return true;
   }
 }
 

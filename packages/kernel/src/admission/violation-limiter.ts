@@ -3,7 +3,10 @@
 import type { ServiceLimits } from '@solo/protocol';
 
 /** A limit a `resource_violation` event names. */
-export type ViolatedLimit = keyof Pick<ServiceLimits, 'memory_mb' | 'cpu_ms' | 'wall_ms' | 'mailbox_len' | 'max_message_bytes' | 'max_reply_bytes' | 'max_timers'>;
+export type ViolatedLimit = keyof Pick<
+  ServiceLimits,
+  'memory_mb' | 'cpu_ms' | 'wall_ms' | 'mailbox_len' | 'max_message_bytes' | 'max_reply_bytes' | 'max_timers' | 'max_event_bytes' | 'max_events_per_second' | 'max_log_lines_per_second'
+>;
 
 /** One event per limit per interval. @default intervalMs 1000 */
 export const VIOLATION_EVENT_INTERVAL_MS = 1000;
@@ -30,5 +33,11 @@ export class ViolationLimiter {
     const suppressed = last?.suppressed ?? 0;
     this.#last.set(limit, { atMs: nowMs, suppressed: 0 });
     return suppressed;
+  }
+
+  /** How long after `nowMs` the next event for `limit` may be written; 0 when it may be now. */
+  waitMs(limit: ViolatedLimit, nowMs: number): number {
+    const last = this.#last.get(limit);
+    return last === undefined ? 0 : Math.max(0, last.atMs + this.#intervalMs - nowMs);
   }
 }

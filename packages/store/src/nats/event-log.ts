@@ -6,14 +6,20 @@ import type { EventInput, SoloEvent } from '@solo/protocol';
 import { decodeEvent, encodeEvent } from '../event-codec.ts';
 import { resolveEventReadFilter, resolveEventSelector } from '../event-read-filter.ts';
 import type { EventReadFilter, EventSelector } from '../event-read-filter.ts';
-import { resolveReadWindow } from '../read-window.ts';
-import { readStream } from './stream-reader.ts';
+import { READ_REPLY_BYTES, resolveReadWindow } from '../read-window.ts';
+import { readStreamPage } from './stream-reader.ts';
 import { StreamTail } from './stream-tail.ts';
 import type { Tail } from './stream-tail.ts';
 import { toStoreError } from './nats-error.ts';
 
 /** A live tail of the event log. */
 export type EventTail = Tail<SoloEvent>;
+
+/** One page of a read: `truncated` when it stopped at the byte budget before `limit` with more events left. */
+export interface EventPage {
+  events: SoloEvent[];
+  truncated: boolean;
+}
 
 /** Options of {@link EventLog.append}. */
 export interface AppendEventOptions {
@@ -62,10 +68,24 @@ export class EventLog {
     }
   }
 
-  /** Returns up to `limit` matching events in sequence order; an empty range returns at once. */
+  /** Returns up to `limit` matching events in sequence order, within the byte budget of {@link readPage}. */
   async read(filter: EventReadFilter = {}): Promise<SoloEvent[]> {
+    return (await this.readPage(filter)).events;
+  }
+
+  /**
+   * Returns up to `limit` matching events in sequence order, stopping before the event that would take the page
+   * over READ_REPLY_BYTES of stored events (a first event over it comes alone); an empty range returns at once.
+   */
+  async readPage(filter: EventReadFilter = {}): Promise<EventPage> {
     const { subject, window } = resolveEventReadFilter(filter);
-    return readStream(this.#js, this.#jsm, { stream: eventsStream(), filter: subject, window, action: 'Reading the event log' }, decodeMsg);
+    const page = await readStreamPage(
+      this.#js,
+      this.#jsm,
+      { stream: eventsStream(), filter: subject, window, action: 'Reading the event log', maxBytes: READ_REPLY_BYTES },
+      decodeMsg,
+    );
+    return { events: page.items, truncated: page.truncated };
   }
 
   /** Starts a live tail from `sinceSeq`, or of new events only. Iterate it once; call `stop()` when done. */

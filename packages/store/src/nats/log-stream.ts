@@ -4,8 +4,8 @@ import { SoloError, logFilter, logsStream, parseServiceId, parseTenantId } from 
 import type { LogEntry, ServiceId, TenantId } from '@solo/protocol';
 import { decodeLogEntry, encodeLogEntry } from '../log-codec.ts';
 import type { EncodedLogEntry } from '../log-codec.ts';
-import { resolveReadWindow } from '../read-window.ts';
-import { readStream } from './stream-reader.ts';
+import { READ_REPLY_BYTES, resolveReadWindow } from '../read-window.ts';
+import { readStreamPage } from './stream-reader.ts';
 import { StreamTail } from './stream-tail.ts';
 import type { Tail } from './stream-tail.ts';
 import { toStoreError } from './nats-error.ts';
@@ -116,11 +116,20 @@ export class LogStream {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
-  /** Returns up to `limit` log lines in sequence order; an empty range returns at once. */
+  /** Returns up to `limit` log lines in sequence order, within the byte budget of {@link readPage}. */
   async read(filter: LogReadFilter): Promise<LogEntry[]> {
+    return (await this.readPage(filter)).entries;
+  }
+
+  /**
+   * Returns up to `limit` log lines in sequence order, stopping before the line that would take the page over
+   * READ_REPLY_BYTES (`truncated` then); an empty range returns at once.
+   */
+  async readPage(filter: LogReadFilter): Promise<{ entries: LogEntry[]; truncated: boolean }> {
     const subject = logFilter(resolveSelector(filter));
     const window = resolveReadWindow({ sinceSeq: filter.sinceSeq, limit: filter.limit });
-    return readStream(this.#js, this.#jsm, { stream: logsStream(), filter: subject, window, action: 'Reading logs' }, decodeMsg);
+    const page = await readStreamPage(this.#js, this.#jsm, { stream: logsStream(), filter: subject, window, action: 'Reading logs', maxBytes: READ_REPLY_BYTES }, decodeMsg);
+    return { entries: page.items, truncated: page.truncated };
   }
 
   /** Starts a live tail from `sinceSeq`, or of new lines only. Iterate it once; call `stop()` when done. */
