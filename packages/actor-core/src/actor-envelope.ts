@@ -22,6 +22,8 @@ export interface Envelope {
    * belongs to this message and not to whichever earlier message happened to start the mailbox loop.
    */
   scope: AsyncResource;
+  /** A number the owner gave the message (the mailbox sequence of a durable cast), reported once it is handled. */
+  tag?: number;
 }
 
 /** A fresh, unsettled envelope. */

@@ -23,6 +23,7 @@ export class Actor {
   #incarnation: SandboxedActor | null = null;
   #crashed = false;
   #handled = 0;
+  #appliedTag = 0;
   /** performance.now() when the message in flight started, and the wall time of the last one that completed. */
   #runningSinceMs = 0;
   #lastHandlerMs: number | null = null;
@@ -124,13 +125,27 @@ export class Actor {
    * Resolves once handled. A cast that crashes the incarnation goes back to the head of the mailbox for the next
    * one; after maxCastAttempts crashes it rejects with `service_crashed` and `details.dead_letter: true`.
    */
-  cast(message: Json): Promise<void> {
+  cast(message: Json, opts: { tag?: number } = {}): Promise<void> {
     const refused = this.#refusal();
     if (refused !== null) return Promise.reject(refused);
     return new Promise<void>((resolve, reject) => {
-      this.#mailbox.enqueue('cast', message, () => resolve(), reject);
+      const env = this.#mailbox.enqueue('cast', message, () => resolve(), reject);
+      if (opts.tag !== undefined) env.tag = opts.tag;
       this.#pump();
     });
+  }
+
+  /**
+   * The highest tag of the casts handled (see `opts.tag` of {@link Actor.cast}), set the moment each handler
+   * completes: read while paused, it agrees exactly with the state of the incarnation. The owner sets it when
+   * it attaches an incarnation restored from a snapshot.
+   */
+  get appliedTag(): number {
+    return this.#appliedTag;
+  }
+
+  set appliedTag(tag: number) {
+    this.#appliedTag = tag;
   }
 
   /**
@@ -138,11 +153,12 @@ export class Actor {
    * its state was saved): queued at the head, ahead of what was queued since, to be handled again. Resolves
    * and rejects as {@link Actor.cast}. Redo in descending order to keep several in their first order.
    */
-  redo(message: Json): Promise<void> {
+  redo(message: Json, opts: { tag?: number } = {}): Promise<void> {
     const refused = this.#refusal();
     if (refused !== null) return Promise.reject(refused);
     return new Promise<void>((resolve, reject) => {
-      this.#mailbox.enqueueFirst('cast', message, () => resolve(), reject);
+      const env = this.#mailbox.enqueueFirst('cast', message, () => resolve(), reject);
+      if (opts.tag !== undefined) env.tag = opts.tag;
       this.#pump();
     });
   }
@@ -374,6 +390,7 @@ export class Actor {
   #done(env: Envelope, value: Json): void {
     this.#running = null;
     this.#handled += 1;
+    if (env.tag !== undefined && env.tag > this.#appliedTag) this.#appliedTag = env.tag;
     this.#lastHandlerMs = performance.now() - this.#runningSinceMs;
     resolveEnvelope(env, value);
     // A requested exit winds down before pause() waiters see the actor idle.

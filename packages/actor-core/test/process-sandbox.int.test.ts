@@ -2,7 +2,7 @@
 // placement, the death of a host process (kill -9, out of memory) and what it takes down, close, bad input.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -427,6 +427,35 @@ describe('ProcessSandbox: host processes', () => {
   });
 });
 
+describe('ProcessSandbox: what a host process is left with', () => {
+  it('runs host processes with the guards it reports: no network, an unprivileged user as root, none of the node environment', async () => {
+    process.env['SOLO_TEST_SECRET'] = 'must-not-reach-a-host';
+    const s = track(new ProcessSandbox({ spareProcesses: 0 }));
+    try {
+      const a = await startIncarnation(s, await fixtureSpec('counter', { tenant: uniqueName('guards') }), new RecordingHost(), 1);
+      assert.equal(await a.handleCall('get'), 1);
+      const g = s.guards;
+      assert.ok(g !== null);
+      const pid = s.hostProcesses()[0]?.pid;
+      assert.ok(pid !== undefined);
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter((e) => e !== '');
+      // PATH, and the variables with which Node hands the IPC channel to its child.
+      assert.deepEqual(environ.map((e) => e.split('=')[0] ?? '').filter((k) => !k.startsWith('NODE_CHANNEL_')), ['PATH'], 'only PATH reaches a host process');
+      assert.ok(!environ.some((e) => e.includes('must-not-reach-a-host')));
+      assert.equal(readlinkSync(`/proc/${pid}/cwd`), '/');
+      const ownNet = readlinkSync('/proc/self/ns/net');
+      assert.equal(readlinkSync(`/proc/${pid}/ns/net`) !== ownNet, g.noNetwork, `network namespace as reported (noNetwork: ${g.noNetwork})`);
+      const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+      assert.equal(uid, g.user?.uid ?? process.getuid?.(), `runs as the user reported (${JSON.stringify(g.user)}; missing: ${g.missing.join('; ')})`);
+      if (process.getuid?.() === 0 && g.user === null) assert.ok(g.missing.some((m) => m.includes('cannot read')), 'says why it kept root');
+      assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^NoNewPrivs:\s+1$/m);
+    } finally {
+      delete process.env['SOLO_TEST_SECRET'];
+      s.close();
+    }
+  });
+});
+
 describe('ProcessSandbox: bad input', () => {
   it('rejects spawns with unavailable when the host process cannot start, and retries on the next spawn', async () => {
     for (const opts of [{ execPath: '/nonexistent/node' }, { startTimeoutMs: 1 }]) {
@@ -477,6 +506,10 @@ describe('ProcessSandbox: bad input', () => {
       { serialization: 'xml' },
       { bundleDir: 'relative/dir' },
       { bundleDir: 42 },
+      { runAs: { uid: 0, gid: 0 } },
+      { runAs: { uid: 65534 } },
+      { runAs: 'nobody' },
+      { isolateNetwork: 'yes' },
       { isolate: { warmIsolates: -1 } },
     ];
     for (const opts of bad) assert.throws(() => new ProcessSandbox(opts as never), { code: 'invalid_request' }, JSON.stringify(opts));

@@ -78,7 +78,7 @@ export class MailboxDispatch {
       return;
     }
     this.#inflight.set(d.seq, d);
-    this.#handle(e, d, () => e.actor.cast(d.message));
+    this.#handle(e, d, () => e.actor.cast(d.message, { tag: d.seq }));
   }
 
   /** Hands a delivery to the actor (`deliver`), then acks it: at once, or for a durable service once its state is saved. */
@@ -100,7 +100,7 @@ export class MailboxDispatch {
         unsaved.set(d.seq, () => {
           redone = true;
           unsaved.delete(d.seq);
-          this.#handle(e, d, () => e.actor.redo(d.message));
+          this.#handle(e, d, () => e.actor.redo(d.message, { tag: d.seq }));
         });
         // The snapshot (state + last applied sequence, one LMDB transaction) is durable before the ack; it must
         // hold the state of the incarnation that handled the cast (not of one restarted from an older snapshot).

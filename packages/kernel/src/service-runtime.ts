@@ -202,6 +202,7 @@ export class ServiceRuntime {
         : { inc: await startIncarnation(this.#d.sandbox, spec, this.#d.hostFor(e), e.record.args), seq: 0 },
     );
     e.appliedSeq = seq;
+    e.actor.appliedTag = seq;
     const again = [...(e.unsaved ?? [])].filter(([s]) => s > seq).sort(([a], [b]) => b - a);
     for (const [, redo] of again) redo();
     return inc;

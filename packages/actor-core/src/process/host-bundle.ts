@@ -3,7 +3,7 @@
 // transforming the sources cost ~0.5 s per start; the bundle loads in a few tens of ms). isolated-vm (a native
 // addon) stays outside, imported by absolute path, since the bundle does not live next to node_modules.
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,50 +54,42 @@ function assertPrivateDir(dir: string): void {
   }
 }
 
-/** Where the bundle goes and whether the directory is ours to remove. */
-export interface HostBundle {
-  /** The bundled program, to pass to fork. */
-  entry: string;
-  /** Removes what {@link writeHostBundle} created in a temporary directory (nothing for a given directory). */
-  remove(): void;
+/** Where the host program goes by default: one directory per user in the system's temporary directory. */
+export function defaultBundleDir(): string {
+  return join(tmpdir(), `solo-sandbox-host-${process.getuid?.() ?? 'user'}`);
 }
 
 /**
- * Bundles the sandbox host program and writes it, content-addressed, into `dir` (created 0700 when missing; an
- * unchanged program is reused), or into a new private temporary directory when `dir` is null.
- * @throws `unavailable` when the program cannot be bundled or written.
+ * Bundles the sandbox host program and writes it, content-addressed, into `dir` (an unchanged program is
+ * reused; several nodes may share the directory). Directory 0755 and file 0644, writable by this user only:
+ * host processes that run as an unprivileged user must be able to read it, nobody else to change it.
+ * @returns the path of the program.
+ * @throws `unavailable` when the program cannot be bundled or written, or `dir` is not this user's alone.
  */
-export async function writeHostBundle(dir: string | null): Promise<HostBundle> {
+export async function writeHostBundle(dir: string): Promise<string> {
   let code: Uint8Array;
   try {
     code = await bundle();
   } catch (err) {
-    throw new SoloError(
-      'unavailable',
-      `The sandbox host program could not be bundled: ${err instanceof Error ? err.message : String(err)}`,
-      { cause: err },
-    );
+    throw new SoloError('unavailable', `The sandbox host program could not be bundled: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   try {
-    const target = dir ?? mkdtempSync(join(tmpdir(), 'solo-sandbox-host-'));
-    if (dir !== null) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    assertPrivateDir(target);
-    const entry = join(target, `sandbox-host-${hash}.mjs`);
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    assertPrivateDir(dir);
+    // Searchable by others (an earlier version made it 0700), still writable by this user only.
+    if ((lstatSync(dir).mode & 0o755) !== 0o755) chmodSync(dir, 0o755);
+    const entry = join(dir, `sandbox-host-${hash}.mjs`);
     if (!sameContent(entry, code)) {
       // Written aside and renamed: a host process starting meanwhile never reads half a program.
       const partial = `${entry}.${process.pid}.partial`;
-      writeFileSync(partial, code, { mode: 0o600 });
+      writeFileSync(partial, code, { mode: 0o644 });
       renameSync(partial, entry);
-    }
-    return { entry, remove: () => (dir === null ? rmSync(target, { recursive: true, force: true }) : undefined) };
+    } else if ((lstatSync(entry).mode & 0o644) !== 0o644) chmodSync(entry, 0o644);
+    return entry;
   } catch (err) {
     if (err instanceof SoloError) throw err;
-    throw new SoloError(
-      'unavailable',
-      `The sandbox host program could not be written: ${err instanceof Error ? err.message : String(err)}`,
-      { cause: err },
-    );
+    throw new SoloError('unavailable', `The sandbox host program could not be written: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 }
 

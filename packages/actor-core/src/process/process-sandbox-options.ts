@@ -2,7 +2,14 @@
 import { isAbsolute } from 'node:path';
 import { SoloError } from '@solo/protocol';
 import { resolveIsolateSandboxOptions, type IsolateSandboxOptions } from '../isolate/isolate-sandbox.ts';
+import { defaultBundleDir } from './host-bundle.ts';
+import type { LaunchGuards } from './launch-command.ts';
+import { NOBODY, type SandboxUser } from './launch-guards.ts';
 import type { ProcessDeath } from './process-death.ts';
+
+function isId(v: unknown): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 2 ** 32 - 2;
+}
 
 /** Options of {@link ProcessSandbox}. */
 export interface ProcessSandboxOptions {
@@ -38,10 +45,19 @@ export interface ProcessSandboxOptions {
   /** The node binary. @default process.execPath */
   execPath?: string;
   /**
-   * Where the bundled host program is written (content-addressed, reused while unchanged; created 0700). null: a
-   * private temporary directory, removed by close(). @default null
+   * Where the bundled host program is written (content-addressed, shared by the nodes of this user; 0755, the
+   * program 0644). @default `<tmpdir>/solo-sandbox-host-<uid>`
    */
-  bundleDir?: string | null;
+  bundleDir?: string;
+  /**
+   * The user host processes run as (`setpriv --reuid/--regid`), when the node runs as root and that user can
+   * read the installation; null keeps the node's user. Ignored (null) when the node is not root. @default nobody (65534)
+   */
+  runAs?: SandboxUser | null;
+  /** Give each host process an empty network namespace (`unshare --net`) when this machine allows it. @default true */
+  isolateNetwork?: boolean;
+  /** Told once, when the first host process is launched, which guards apply (e.g. to log them). @default undefined */
+  onLaunch?: (guards: LaunchGuards) => void;
   /** Options of the IsolateSandbox inside each host process. @default {} */
   isolate?: Omit<IsolateSandboxOptions, 'onCatastrophicError'>;
   /** Told when a host process ends on its own (crash, kill, out of memory), e.g. to log it. @default undefined */
@@ -60,7 +76,10 @@ export interface ResolvedProcessSandboxOptions {
   heapReportMs: number;
   serialization: 'json' | 'advanced';
   execPath: string;
-  bundleDir: string | null;
+  bundleDir: string;
+  runAs: SandboxUser | null;
+  isolateNetwork: boolean;
+  onLaunch: ((guards: LaunchGuards) => void) | undefined;
   isolate: Omit<IsolateSandboxOptions, 'onCatastrophicError'>;
   onProcessExit: ((death: ProcessDeath & { tenants: string[] }) => void) | undefined;
 }
@@ -88,16 +107,15 @@ export function resolveProcessSandboxOptions(opts: ProcessSandboxOptions = {}): 
       { details: { field: 'serialization' } },
     );
   }
-  if (
-    opts.bundleDir !== undefined &&
-    opts.bundleDir !== null &&
-    (typeof opts.bundleDir !== 'string' || !isAbsolute(opts.bundleDir))
-  ) {
-    throw new SoloError(
-      'invalid_request',
-      `bundleDir must be an absolute directory path or null, got ${JSON.stringify(opts.bundleDir)}.`,
-      { details: { field: 'bundleDir' } },
-    );
+  if (opts.bundleDir !== undefined && (typeof opts.bundleDir !== 'string' || !isAbsolute(opts.bundleDir))) {
+    throw new SoloError('invalid_request', `bundleDir must be an absolute directory path, got ${JSON.stringify(opts.bundleDir)}.`, { details: { field: 'bundleDir' } });
+  }
+  const runAs = opts.runAs === undefined ? NOBODY : opts.runAs;
+  if (runAs !== null && (typeof runAs !== 'object' || !isId(runAs.uid) || !isId(runAs.gid))) {
+    throw new SoloError('invalid_request', `runAs must be { uid, gid } with integers from 1 to 2^32-2, or null; got ${JSON.stringify(opts.runAs)}.`, { details: { field: 'runAs' } });
+  }
+  if (opts.isolateNetwork !== undefined && typeof opts.isolateNetwork !== 'boolean') {
+    throw new SoloError('invalid_request', `isolateNetwork must be a boolean, got ${JSON.stringify(opts.isolateNetwork)}.`, { details: { field: 'isolateNetwork' } });
   }
   const isolate = opts.isolate ?? {};
   resolveIsolateSandboxOptions(isolate);
@@ -112,7 +130,11 @@ export function resolveProcessSandboxOptions(opts: ProcessSandboxOptions = {}): 
     heapReportMs: integer('heapReportMs', opts.heapReportMs, 1000, 0, 2 ** 31 - 1),
     serialization,
     execPath: opts.execPath ?? process.execPath,
-    bundleDir: opts.bundleDir ?? null,
+    bundleDir: opts.bundleDir ?? defaultBundleDir(),
+    // Only root can switch users.
+    runAs: process.getuid?.() === 0 ? runAs : null,
+    isolateNetwork: opts.isolateNetwork ?? true,
+    onLaunch: opts.onLaunch,
     isolate,
     onProcessExit: opts.onProcessExit,
   };

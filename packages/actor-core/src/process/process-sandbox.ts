@@ -6,8 +6,8 @@ import { SoloError, fromWireError } from '@solo/protocol';
 import type { ActorHost, ActorSandbox, SandboxedActor, SpawnSpec } from '../sandbox.ts';
 import type { HostProcess } from './host-process.ts';
 import { startHostProcess } from './start-host-process.ts';
-import { writeHostBundle, type HostBundle } from './host-bundle.ts';
-import { buildLaunchCommand, type LaunchCommand } from './launch-command.ts';
+import { writeHostBundle } from './host-bundle.ts';
+import { buildLaunchCommand, type LaunchCommand, type LaunchGuards } from './launch-command.ts';
 import { ProcessActor } from './process-actor.ts';
 import { sandboxDied, type ProcessDeath } from './process-death.ts';
 import {
@@ -45,9 +45,9 @@ function closedError(): SoloError {
 /** Runs each incarnation in an isolate inside a sandbox host process (a child process per tenant). */
 export class ProcessSandbox implements ActorSandbox {
   readonly #o: ResolvedProcessSandboxOptions;
-  #command: LaunchCommand | null = null;
-  /** The bundled host program, made on the first launch. */
-  #bundle: Promise<HostBundle> | null = null;
+  /** The bundled host program and the command that runs it, made on the first launch. */
+  #launching: Promise<{ entry: string; command: LaunchCommand }> | null = null;
+  #guards: LaunchGuards | null = null;
   readonly #byTenant = new Map<string, Slot>();
   /** Slots serving tenants, in placement order; round-robin picks from them once maxProcesses are placed. */
   readonly #placed: Slot[] = [];
@@ -114,11 +114,6 @@ export class ProcessSandbox implements ActorSandbox {
           () => undefined,
         );
     }
-    // A process already forked has its program open; removing the file does not disturb it.
-    this.#bundle?.then(
-      (b) => b.remove(),
-      () => undefined,
-    );
   }
 
   /** The host processes started and alive now, spare included. */
@@ -166,16 +161,14 @@ export class ProcessSandbox implements ActorSandbox {
   }
 
   #launch(): Slot {
-    this.#command ??= buildLaunchCommand(this.#o);
-    const c = this.#command;
     const slot = { proc: null, tenants: new Set() } as Omit<Slot, 'ready'> as Slot;
-    slot.ready = this.#hostBundle()
-      .then((bundle) => {
+    slot.ready = this.#prepare()
+      .then(({ entry, command: c }) => {
         if (this.#closed) throw closedError();
         return startHostProcess({
           command: c.command,
           args: c.args,
-          entry: bundle.entry,
+          entry,
           config: { isolate: this.#o.isolate, heapReportMs: this.#o.heapReportMs },
           serialization: this.#o.serialization,
           startTimeoutMs: this.#o.startTimeoutMs,
@@ -201,16 +194,26 @@ export class ProcessSandbox implements ActorSandbox {
     return slot;
   }
 
-  /** Bundles the host program once; a failure is not kept, so the next launch tries again. */
-  #hostBundle(): Promise<HostBundle> {
-    if (this.#bundle === null) {
-      const made = writeHostBundle(this.#o.bundleDir);
-      this.#bundle = made;
+  /** The guards host processes run under; null until the first launch was prepared. */
+  get guards(): LaunchGuards | null {
+    return this.#guards;
+  }
+
+  /** Bundles the host program and builds its command once; a failure is not kept, so the next launch tries again. */
+  #prepare(): Promise<{ entry: string; command: LaunchCommand }> {
+    if (this.#launching === null) {
+      const made = writeHostBundle(this.#o.bundleDir).then((entry) => {
+        const command = buildLaunchCommand(this.#o, entry);
+        this.#guards = command.guards;
+        this.#o.onLaunch?.(command.guards);
+        return { entry, command };
+      });
+      this.#launching = made;
       made.catch(() => {
-        if (this.#bundle === made) this.#bundle = null;
+        if (this.#launching === made) this.#launching = null;
       });
     }
-    return this.#bundle;
+    return this.#launching;
   }
 
   #exited(slot: Slot, death: ProcessDeath): void {

@@ -20,6 +20,10 @@ export function startHostProcess(launch: HostProcessLaunch): Promise<HostProcess
       execPath: launch.command,
       execArgv: launch.args,
       serialization: launch.serialization,
+      // Nothing of the node's environment (SOLO_MASTER_KEY, tokens, NATS seeds) reaches code that might escape
+      // its isolate; `/` as working directory, which any user the host runs as can reach.
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+      cwd: '/',
       // stdout stays closed: the node may print machine-read JSON there.
       stdio: ['ignore', 'ignore', 'pipe', 'ipc', 'pipe'],
     });

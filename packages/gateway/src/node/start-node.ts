@@ -194,7 +194,15 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const tokenKey = loadTokenKey({ dataDir, env });
     const processSandbox =
       sandboxKind === 'process'
-        ? new ProcessSandbox({ bundleDir: join(dataDir, 'sandbox-host'), onProcessExit: (d) => log.warn('sandbox host process ended', { ...d }) })
+        ? new ProcessSandbox({
+            onProcessExit: (d) => log.warn('sandbox host process ended', { ...d }),
+            // Which guards confine the host processes on this machine; a missing one is worth a warning.
+            onLaunch: (g) => {
+              const fields = { ...g, user: g.user === null ? null : { ...g.user } };
+              if (g.missing.length === 0) log.info('sandbox host processes', fields);
+              else log.warn('sandbox host processes run with fewer guards', fields);
+            },
+          })
         : null;
     const vault = SecretVault.open({ local, master: loadMasterKey({ dataDir, env }), dataDir });
     const tenantUsers: TenantNatsUsers | undefined = natsAuth !== null && nats !== null ? embeddedTenantUsers(natsAuth, nats) : undefined;

@@ -7,6 +7,10 @@ import type { LocalStore } from '@solo/store';
 import type { KernelLogger } from '../kernel-types.ts';
 import type { ServiceEntry } from '../service-entry.ts';
 
+function staleError(entry: ServiceEntry): SoloError {
+  return new SoloError('unavailable', `The incarnation of '${entry.service}' that handled the message ended before its state was saved; the message will be handled again.`);
+}
+
 /** The snapshot writes of one service: one in flight at most, the requests for the next, who waits for quiet. */
 interface WriteSlot {
   inFlight: boolean;
@@ -97,10 +101,10 @@ export class DurableSupport {
   }
 
   /**
-   * Resolves once a snapshot holding the actor's current state (and `entry.appliedSeq`) is durable in LMDB.
-   * Group commit: while one write per actor is in flight, later requests wait for the next write, which
-   * captures the state at that moment and so covers all of them. State and `appliedSeq` are read together
-   * between messages, where they always agree. `extra` runs inside the same LMDB transaction.
+   * Resolves once a snapshot holding the actor's current state (and the mailbox sequence of the last cast it
+   * applied, `Actor.appliedTag`) is durable in LMDB. Group commit: while one write per actor is in flight, later
+   * requests wait for the next write, which captures the state at that moment and so covers all of them. State
+   * and sequence are read with the mailbox held (`Actor.pause`), where they always agree. `extra` runs inside the same LMDB transaction.
    * With `of`, the request is for the state of that incarnation (the one that handled a cast; null: it is gone
    * already): when another incarnation runs by the time of the write (a restart from the last snapshot), or none, it rejects with
    * `unavailable` instead, so that the cast is not acknowledged and its effect not lost.
@@ -132,13 +136,23 @@ export class DurableSupport {
     const stale = slot.waiters.filter((w) => w.of !== undefined && (w.of === null || w.of !== live));
     const waiters = slot.waiters.filter((w) => !stale.includes(w));
     slot.waiters = [];
-    for (const w of stale) {
-      w.reject(new SoloError('unavailable', `The incarnation of '${entry.service}' that handled the message ended before its state was saved; the message will be handled again.`));
-    }
+    for (const w of stale) w.reject(staleError(entry));
     try {
       if (live !== null) {
-        const state = await live.getState();
-        const snap: Snapshot = { state, seq: entry.appliedSeq, version: entry.record.current.version, at: new Date(this.#now()).toISOString() };
+        // State and sequence are read with the mailbox held, so no handler runs in between: a getState that is a
+        // round trip to a sandbox host process would otherwise see a cast whose completion the kernel has not
+        // processed yet (or miss one it has), and a crash then would apply that cast twice (or never).
+        await entry.actor.pause();
+        let state: Json;
+        let seq: number;
+        try {
+          if (entry.actor.incarnation !== live || live.disposed) throw staleError(entry);
+          seq = entry.actor.appliedTag;
+          state = await live.getState();
+        } finally {
+          entry.actor.resume();
+        }
+        const snap: Snapshot = { state, seq, version: entry.record.current.version, at: new Date(this.#now()).toISOString() };
         await this.#local.transaction(() => {
           void this.#local.snapshots.put(snapKey(entry.tenant, entry.service), snap as unknown as Json);
           for (const w of waiters) w.extra?.();
