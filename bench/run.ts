@@ -44,7 +44,13 @@ async function runSuite(suite: Suite, shared: Omit<SuiteContext, 'startNode'>, r
     ...shared,
     startNode: async (label, opts) => {
       if (interrupted.signal.aborted) throw new Error('interrupted: not starting a node');
-      const node = await startNodeProcess({ repoRoot, registry, label: `${suite.name}-${label}`, ...(opts?.dataDir ? { dataDir: opts.dataDir } : {}) });
+      const node = await startNodeProcess({
+        repoRoot,
+        registry,
+        label: `${suite.name}-${label}`,
+        ...(opts?.dataDir ? { dataDir: opts.dataDir } : {}),
+        ...(opts?.sandbox ? { sandbox: opts.sandbox } : {}),
+      });
       nodes.push(node);
       return node;
     },

@@ -43,10 +43,18 @@ function tail(path: string, lines: number): string {
 }
 
 /** Starts a node through the CLI and waits for its JSON line. @throws when it exits or times out first */
-export async function startNodeProcess(opts: { repoRoot: string; registry: ProcessRegistry; label: string; readyTimeoutMs?: number; dataDir?: string }): Promise<NodeProcess> {
+export async function startNodeProcess(opts: {
+  repoRoot: string;
+  registry: ProcessRegistry;
+  label: string;
+  readyTimeoutMs?: number;
+  dataDir?: string;
+  /** `solo up --sandbox`; @default the node's default (sandbox host processes) */
+  sandbox?: 'process' | 'isolate';
+}): Promise<NodeProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), `solo-bench-${opts.label}-`));
   const logPath = join(dataDir, `node-stderr-${opts.label}.log`);
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'packages/cli/src/main.ts', 'up', '--data-dir', dataDir, '--json'], {
+  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'packages/cli/src/main.ts', 'up', '--data-dir', dataDir, '--json', ...(opts.sandbox ? ['--sandbox', opts.sandbox] : [])], {
     cwd: opts.repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_OPTIONS: '' },

@@ -23,7 +23,7 @@ export interface SuiteContext {
    * Starts a node through the CLI (on a fresh data dir, or on `dataDir` to restart a killed node); the runner
    * stops it when the suite ends, even on error.
    */
-  startNode(label: string, opts?: { dataDir?: string }): Promise<NodeProcess>;
+  startNode(label: string, opts?: { dataDir?: string; sandbox?: 'process' | 'isolate' }): Promise<NodeProcess>;
   /** The raw NATS fixture (own nats-server + responder process), shared by the whole run. */
   rawNats(): Promise<RawNats>;
   /** Records a baseline for later suites of the same run. */

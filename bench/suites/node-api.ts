@@ -10,6 +10,7 @@ const M = {
   deploy: 'deploy examples/counter.ts under a fresh id (source → running, event acked)',
   call: 'call round trip agent → service → agent (sdk call over NATS)',
   status: 'status of one service (sdk over NATS)',
+  boundary: 'call round trip with services in sandbox host processes (the default), paired with the same call to a node running --sandbox isolate',
 } as const;
 
 const TENANT = 'bench';
@@ -20,6 +21,7 @@ export const nodeApiSuite: Suite = {
     { measure: M.deploy, target: { unit: 'ms', checks: [{ stat: 'p50', max: 10 }, { stat: 'p99', max: 30 }] } },
     { measure: M.call, target: { unit: 'ms', checks: [{ stat: 'p50', maxTimesBaseline: 1.5 }] } },
     { measure: M.status, target: { unit: 'ms', checks: [{ stat: 'p50', max: 1 }] } },
+    { measure: M.boundary },
   ],
   async run(ctx, emit) {
     const node = await ctx.startNode('api');
@@ -62,6 +64,25 @@ export const nodeApiSuite: Suite = {
         ctx.pick({ timeMs: 2000, iterations: 1000, warmupIterations: 100, rounds: 5 }, { ...QUICK_PLAN, rounds: 1 }),
       );
       emit({ measure: M.status, result: status, baseline: baselineRef('raw NATS echo, paired', statusEcho) });
+
+      // What the process boundary costs end to end (issue #6): the same call, alternating between this node and
+      // one that keeps isolates in its own process.
+      const inProcessNode = await ctx.startNode('api-isolate', { sandbox: 'isolate' });
+      await inProcessNode.benchTenant(TENANT);
+      const inProcess = await connectSolo({ natsUrl: inProcessNode.info.nats_url, tenant: TENANT, credentials: inProcessNode.credentials });
+      try {
+        await deployCounter(inProcess, 'c-call', source);
+        await inProcess.call('c-call', CALL_MESSAGE);
+        const [viaHost, inNode] = await pairedLatency(
+          { name: M.boundary, fn: () => client.call('c-call', CALL_MESSAGE) },
+          { name: 'call, --sandbox isolate', fn: () => inProcess.call('c-call', CALL_MESSAGE) },
+          ctx.pick({ timeMs: 4000, iterations: 2000, warmupIterations: 100, rounds: 5 }, { ...QUICK_PLAN, rounds: 1 }),
+        );
+        emit({ measure: M.boundary, result: viaHost, baseline: baselineRef('the same call to a node with --sandbox isolate, paired', inNode) });
+      } finally {
+        await inProcess.close();
+        await inProcessNode.stop();
+      }
     } finally {
       await client.close();
     }

@@ -13,5 +13,11 @@ process.env['SOLO_ESCAPE_CASES'] ??= [
   'timer-flood',
   'timer-storm',
   'self-cast-flood',
+  'cast-fork-bomb',
+  'log-rate-flood',
+  'emit-flood',
+  'emit-oversize',
+  'growable-sharedarraybuffer',
+  'wasm-memory',
 ].join(',');
 await import('./escape-suite.int.test.ts');

@@ -412,4 +412,6 @@ export interface NodeInfo {
   http_url: string;
   /** Address of the node's gRPC door (mutual TLS), e.g. `grpcs://127.0.0.1:40124`. */
   grpc_url: string;
+  /** Where service isolates run: `process` (sandbox host processes) or `isolate` (the node's process). Absent in files of older nodes. */
+  sandbox?: 'process' | 'isolate';
 }

@@ -17,6 +17,7 @@ function formatNodeInfo(info: NodeInfo, files: { adminToken: string; operatorCre
     ['nats', nats],
     ['http', `${info.http_url} (REST API, /openapi.json, /metrics, /health)`],
     ['grpc', `${info.grpc_url} (mutual TLS; client certificates: solo certs issue <tenant>)`],
+    ['sandbox', info.sandbox === 'isolate' ? "isolate (services run in the node's process: trusted code only)" : 'process (one sandbox host process per tenant; its guards are in the log)'],
     ['admin token', `${files.adminToken} (mode 0600; the operator's token: keep it secret)`],
     ['operator', `${files.operatorCredentials} (token + NATS user; the CLI reads it by default)`],
     ['data dir', info.data_dir],

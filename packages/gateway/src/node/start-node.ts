@@ -253,6 +253,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       started_at: new Date().toISOString(),
       http_url: http.url,
       grpc_url: grpc.url,
+      sandbox: sandboxKind,
     };
     const infoPath = join(dataDir, 'node.json');
     writeJsonAtomic(infoPath, info);

@@ -43,7 +43,7 @@ export const MEMORY_BOMBS: readonly EscapeCase[] = [
     supervision: { max_restarts: 10, max_seconds: 60 },
     openHole: {
       sandboxes: ['isolate'],
-      why: 'isolated-vm 5 cannot contain this V8 fatal out-of-memory: in-process, it aborts the whole node (use solo up --sandbox process)',
+      why: 'isolated-vm 5 cannot contain this V8 fatal out-of-memory: with --sandbox isolate it aborts the whole node (the default, sandbox host processes, contains it)',
     },
     drive: { kind: 'call', message: {}, upTo: 3, through: ['service_crashed'] },
     outcome: {
