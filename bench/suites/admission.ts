@@ -1,12 +1,13 @@
 // Admission control (issue #6) on kernels assembled in this process (own nats-server each, LMDB in a temp dir,
 // isolates): the cost of limit accounting on a call round trip (accounting on vs off, paired), a quiet tenant's
-// calls while another floods the node, and a memory bomb (time to a disposed isolate, peak RSS growth).
+// calls while another floods the node, and a memory bomb (time to a disposed isolate, peak RSS growth) in the
+// kernel's process and in a sandbox host process.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { connect } from 'nats';
-import { IsolateSandbox } from '@solo/actor-core';
+import { IsolateSandbox, ProcessSandbox, type ActorSandbox } from '@solo/actor-core';
 import { Kernel, type AdmissionOptions } from '@solo/kernel';
 import { parseServiceId, parseTenantId, type Json, type ServiceId, type TenantId } from '@solo/protocol';
 import { DeadLetters, EventLog, LocalStore, LogStream, MailboxStream, ensureStreams } from '@solo/store';
@@ -21,6 +22,8 @@ const M = {
   floodInfo: 'flood figures: calls of the flooding tenant refused with overloaded',
   bombTime: 'memory bomb (memory_mb 16): call start → isolate disposed (service_crashed reply)',
   bombRss: 'memory bomb: peak RSS growth of the node process during it',
+  hostBombTime: 'memory bomb (memory_mb 16) in a sandbox host process (the default): call start → isolate disposed',
+  hostBombRss: 'memory bomb in a sandbox host process: peak RSS growth of the host process during it',
 } as const;
 
 const BOMB_MB = 16;
@@ -34,7 +37,7 @@ const WORKER = `export default {
 };`;
 
 /** A kernel of its own (nats-server, streams, LMDB) in this process. */
-async function startKernel(admission: AdmissionOptions): Promise<{ kernel: Kernel; stop(): Promise<void> }> {
+async function startKernel(admission: AdmissionOptions, sandbox: ActorSandbox = new IsolateSandbox()): Promise<{ kernel: Kernel; stop(): Promise<void> }> {
   const nats = await startNatsServer();
   const dir = mkdtempSync(join(tmpdir(), 'solo-bench-admission-'));
   const nc = await connect({ servers: nats.url });
@@ -42,6 +45,7 @@ async function startKernel(admission: AdmissionOptions): Promise<{ kernel: Kerne
   let kernel: Kernel | undefined;
   const stop = async (): Promise<void> => {
     await kernel?.stop({ timeoutMs: 2000 });
+    sandbox.close?.();
     await local.close();
     await nc.close();
     await nats.stop();
@@ -50,7 +54,7 @@ async function startKernel(admission: AdmissionOptions): Promise<{ kernel: Kerne
   try {
     await ensureStreams(nc);
     const [events, mailbox, logs, deadLetters] = await Promise.all([EventLog.open(nc), MailboxStream.open(nc), LogStream.open(nc), DeadLetters.open(nc)]);
-    kernel = Kernel.create({ nodeId: `bench${process.pid}${Math.floor(Math.random() * 1e6)}`, events, mailbox, logs, deadLetters, local, sandbox: new IsolateSandbox(), version: 'bench', admission });
+    kernel = Kernel.create({ nodeId: `bench${process.pid}${Math.floor(Math.random() * 1e6)}`, events, mailbox, logs, deadLetters, local, sandbox, version: 'bench', admission });
     await kernel.start();
     return { kernel, stop };
   } catch (err) {
@@ -84,13 +88,41 @@ async function interleaved(a: () => Promise<unknown>, b: () => Promise<unknown>,
   return out;
 }
 
-/** Peak resident memory of this process (VmHWM) in MiB; `resetPeak` starts a new peak from the current RSS. */
-function peakRssMiB(): number {
-  const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+/** Peak resident memory of a process (VmHWM) in MiB; `resetPeak` starts a new peak from the current RSS. */
+function peakRssMiB(pid: number | 'self' = 'self'): number {
+  const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
-function resetPeak(): void {
-  writeFileSync('/proc/self/clear_refs', '5');
+function rssMiB(pid: number | 'self' = 'self'): number {
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+function resetPeak(pid: number | 'self' = 'self'): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/** The memory bomb `runs` times: call → service_crashed (ms each) and the peak RSS growth (MiB) of `pid`. */
+async function bombRuns(kernel: Kernel, runs: number, pid: () => number | 'self'): Promise<{ times: number[]; growth: number }> {
+  const times: number[] = [];
+  let growth = 0;
+  const bombT = parseTenantId('bomber');
+  const bomb = await deploy(kernel, bombT, 'bomb', { memory_mb: BOMB_MB, cpu_ms: 10_000, wall_ms: 20_000, circuit_crashes: 0 });
+  for (let i = 0; i < runs; i++) {
+    await waitFor(() => kernel.status(bombT, bomb).status === 'running', { timeoutMs: 10_000 });
+    global.gc?.();
+    const target = pid();
+    const before = rssMiB(target);
+    resetPeak(target);
+    const t0 = performance.now();
+    const crashed = await kernel.call(bombT, bomb, { op: 'bomb' }, { timeoutMs: 30_000 }).then(
+      () => false,
+      (err: { code?: string }) => err.code === 'service_crashed',
+    );
+    times.push(performance.now() - t0);
+    if (!crashed) throw new Error('the memory bomb did not crash its service');
+    growth = Math.max(growth, peakRssMiB(target) - before);
+  }
+  return { times, growth };
 }
 
 /** Sequential calls of `tenant`, yielding to the loop between them: latency samples (ms) and failures. */
@@ -119,6 +151,8 @@ export const admissionSuite: Suite = {
     { measure: M.floodInfo },
     { measure: M.bombTime, target: { unit: 'ms', checks: [{ stat: 'p99', max: 1000 }] } },
     { measure: M.bombRss, target: { unit: 'MiB', checks: [{ stat: 'value', max: BOMB_MB + 64 }] } },
+    { measure: M.hostBombTime, target: { unit: 'ms', checks: [{ stat: 'p99', max: 1000 }] } },
+    { measure: M.hostBombRss, target: { unit: 'MiB', checks: [{ stat: 'value', max: BOMB_MB + 64 }] } },
   ],
   async run(ctx, emit) {
     const on = await startKernel({});
@@ -176,26 +210,26 @@ export const admissionSuite: Suite = {
         note: `flooder: ${served} served, ${shed} refused; quiet: ${loaded.samples.length}/${total} ok, p99 ${result.p99?.toFixed(2)} ms vs ${baseline.measurement.p99?.toFixed(2)} ms alone`,
       });
 
-      const bombs: number[] = [];
-      let growth = 0;
-      const bombT = parseTenantId('bomber');
-      const bomb = await deploy(on.kernel, bombT, 'bomb', { memory_mb: BOMB_MB, cpu_ms: 10_000, wall_ms: 20_000, circuit_crashes: 0 });
-      for (let i = 0; i < ctx.pick(5, 1); i++) {
-        await waitFor(() => on.kernel.status(bombT, bomb).status === 'running', { timeoutMs: 10_000 });
-        global.gc?.();
-        const before = process.memoryUsage.rss() / 2 ** 20;
+      const inNode = await bombRuns(on.kernel, ctx.pick(5, 1), () => 'self');
+      emit({ measure: M.bombTime, result: latencyFromSamples(inNode.times) });
+      emit({ measure: M.bombRss, result: singleValue('MiB', inNode.growth), note: `limit memory_mb ${BOMB_MB}; target ≤ memory_mb + 64 MiB` });
+
+      // The same bomb where services run by default: the kernel's process does not take the memory, the host does.
+      const sandbox = new ProcessSandbox({ spareProcesses: 0 });
+      const hosted = await startKernel({}, sandbox);
+      try {
+        const nodeBefore = rssMiB();
         resetPeak();
-        const t0 = performance.now();
-        const crashed = await on.kernel.call(bombT, bomb, { op: 'bomb' }, { timeoutMs: 30_000 }).then(
-          () => false,
-          (err: { code?: string }) => err.code === 'service_crashed',
-        );
-        bombs.push(performance.now() - t0);
-        if (!crashed) throw new Error('the memory bomb did not crash its service');
-        growth = Math.max(growth, peakRssMiB() - before);
+        const inHost = await bombRuns(hosted.kernel, ctx.pick(5, 1), () => sandbox.hostProcesses()[0]?.pid ?? 'self');
+        emit({ measure: M.hostBombTime, result: latencyFromSamples(inHost.times) });
+        emit({
+          measure: M.hostBombRss,
+          result: singleValue('MiB', inHost.growth),
+          note: `limit memory_mb ${BOMB_MB}; target ≤ memory_mb + 64 MiB; the kernel's process grew ${Math.max(0, peakRssMiB() - nodeBefore).toFixed(1)} MiB meanwhile`,
+        });
+      } finally {
+        await hosted.stop();
       }
-      emit({ measure: M.bombTime, result: latencyFromSamples(bombs) });
-      emit({ measure: M.bombRss, result: singleValue('MiB', growth), note: `limit memory_mb ${BOMB_MB}; target ≤ memory_mb + 64 MiB` });
     } finally {
       await on.stop();
     }

@@ -428,6 +428,22 @@ describe('ProcessSandbox: host processes', () => {
 });
 
 describe('ProcessSandbox: what a host process is left with', () => {
+  it('raises the data limit of a host process as actors come, so a tenant is not capped by the base', async () => {
+    const s = track(new ProcessSandbox({ spareProcesses: 0, dataLimitMb: 256 }));
+    try {
+      const tenant = uniqueName('datalimit');
+      const actors: SandboxedActor[] = [];
+      for (let i = 0; i < 12; i++) actors.push(await startIncarnation(s, await fixtureSpec('counter', { tenant, service: `c${i}`, limits: { memory_mb: 64 } }), new RecordingHost(), i));
+      for (const [i, a] of actors.entries()) assert.equal(await a.handleCall('get'), i);
+      const pid = s.hostProcesses()[0]?.pid;
+      assert.ok(pid !== undefined);
+      const soft = Number(/^Max data size\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1]);
+      assert.ok(soft >= (256 + 12 * 64) * 2 ** 20, `soft data limit ${soft} covers the base and 12 actors of 64 MiB`);
+    } finally {
+      s.close();
+    }
+  });
+
   it('runs host processes with the guards it reports: no network, an unprivileged user as root, none of the node environment', async () => {
     process.env['SOLO_TEST_SECRET'] = 'must-not-reach-a-host';
     const s = track(new ProcessSandbox({ spareProcesses: 0 }));

@@ -3,8 +3,9 @@
 // depended on it (pending requests, actors, the sandbox).
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { SoloError, toWireError } from '@solo/protocol';
+import { SoloError, fromWireError, toWireError } from '@solo/protocol';
 import type { ActorHost } from '../sandbox.ts';
+import { DataLimit } from './data-limit.ts';
 import { FrameDecoder, encodeFrame } from './host-call-frames.ts';
 import { looksOutOfMemory, showsFatalOutOfMemory, type ProcessDeath } from './process-death.ts';
 import type {
@@ -41,6 +42,8 @@ export interface HostProcessLaunch {
   config: SandboxHostConfig;
   serialization: 'json' | 'advanced';
   startTimeoutMs: number;
+  /** Its base data limit (see data-limit.ts); null without one. */
+  dataLimit: { prlimit: string; baseMb: number } | null;
   /** Called once when the process has ended, after its requests and actors were told. */
   onExit(proc: HostProcess, death: ProcessDeath): void;
   /** Called when its last actor left (and no request is pending). */
@@ -87,6 +90,9 @@ export class HostProcess {
   readonly #launch: HostProcessLaunch;
   readonly #pending = new Map<number, Pending>();
   readonly #actors = new Map<number, HostedActor>();
+  /** memory_mb of each registered actor, reserved against the data limit. */
+  readonly #actorMb = new Map<number, number>();
+  readonly #data: DataLimit | null;
   #nextId = 0;
   #nextCall = 0;
   #death: ProcessDeath | null = null;
@@ -101,6 +107,17 @@ export class HostProcess {
     this.pid = parts.pid;
     this.#launch = parts.launch;
     this.startMs = parts.startMs;
+    const d = parts.launch.dataLimit;
+    this.#data =
+      d === null
+        ? null
+        : new DataLimit({
+            baseMb: d.baseMb,
+            raise: async (bytes) => {
+              const reply = await this.request((id) => ({ t: 'data-limit', id, bytes }), () => new SoloError('unavailable', `Sandbox host process ${this.pid} died while its memory limit was being raised; the spawn is retried in a fresh process.`), 10_000);
+              if (!reply.ok) throw fromWireError(reply.error);
+            },
+          });
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => this.#died(code, signal, stderrTail()));
     child.stderr?.on('data', () => {
       if (!this.#dying && showsFatalOutOfMemory(stderrTail())) this.#fatalOutOfMemory();
@@ -138,15 +155,33 @@ export class HostProcess {
   }
 
   /** Routes the ctx callbacks, heap reports and the death of actor `id` to `actor`. */
-  register(id: number, actor: HostedActor): void {
+  register(id: number, actor: HostedActor, memoryMb: number): void {
     // The process may have died between the reply that created the actor and its registration.
     if (this.#death !== null) actor.processDied(this.#death);
-    else this.#actors.set(id, actor);
+    else {
+      this.#actors.set(id, actor);
+      this.#actorMb.set(id, memoryMb);
+    }
+  }
+
+  /**
+   * Makes room in the process's data limit for an actor of `memoryMb` about to be spawned; undo with
+   * {@link releaseData} if the spawn fails (a registered actor gives it back when it is unregistered).
+   * @throws `unavailable` when the limit cannot be raised.
+   */
+  reserveData(memoryMb: number): Promise<void> {
+    return this.#data?.reserve(memoryMb) ?? Promise.resolve();
+  }
+
+  releaseData(memoryMb: number): void {
+    this.#data?.release(memoryMb);
   }
 
   /** Forgets an actor (disposed); tells the sandbox once the process is idle. */
   unregister(id: number): void {
     if (!this.#actors.delete(id)) return;
+    this.releaseData(this.#actorMb.get(id) ?? 0);
+    this.#actorMb.delete(id);
     if (this.load === 0 && this.alive) this.#launch.onIdle(this);
   }
 

@@ -35,6 +35,8 @@ export interface LaunchCommand {
   command: string;
   args: string[];
   guards: LaunchGuards;
+  /** The base data limit of a started process and the prlimit that raises it as actors come; null without one. */
+  dataLimit: { prlimit: string; baseMb: number } | null;
 }
 
 /** The files a host process reads besides its program: isolated-vm's module and native addon. */
@@ -49,7 +51,10 @@ export function buildLaunchCommand(o: ResolvedProcessSandboxOptions, entry: stri
   const missing: string[] = [];
   const wrappers: string[] = [];
   const prlimit = findProgram('prlimit');
-  if (prlimit !== null) wrappers.push(prlimit, '--core=0', ...(o.dataLimitMb > 0 ? [`--data=${o.dataLimitMb * 1024 * 1024}`] : []), '--');
+  // The soft limit is the cap; the hard one stays open so that the process can raise the soft one as actors come
+  // (data-limit.ts).
+  const base = o.dataLimitMb * 1024 * 1024;
+  if (prlimit !== null) wrappers.push(prlimit, '--core=0', ...(o.dataLimitMb > 0 ? [`--data=${base}:unlimited`] : []), '--');
   else missing.push('prlimit is not installed (util-linux): no data limit, core dumps as the system decides');
 
   let noNetwork = false;
@@ -83,6 +88,7 @@ export function buildLaunchCommand(o: ResolvedProcessSandboxOptions, entry: stri
   return {
     command,
     args,
+    dataLimit: prlimit !== null && o.dataLimitMb > 0 ? { prlimit, baseMb: o.dataLimitMb } : null,
     guards: { deathSignal: setpriv !== null, dataLimit: prlimit !== null && o.dataLimitMb > 0, noCoreDump: prlimit !== null, noNetwork, user, missing },
   };
 }

@@ -58,7 +58,7 @@ export class ProcessActor implements SandboxedActor, HostedActor {
     this.#limits = parts.limits;
     this.#hangGraceMs = parts.hangGraceMs;
     this.#heapBytes = parts.heapBytes;
-    parts.proc.register(parts.id, this);
+    parts.proc.register(parts.id, this, parts.limits.memory_mb);
   }
 
   get disposed(): boolean {

@@ -21,9 +21,10 @@ export interface ProcessSandboxOptions {
   /** V8 heap cap of each host process (`--max-old-space-size`, MiB); isolates have their own limits. @default 256 */
   maxOldSpaceMb?: number;
   /**
-   * Cap on each host process's private writable memory (RLIMIT_DATA via `prlimit`, MiB): it bounds what isolate
-   * limits do not see, such as WebAssembly memories. 0 turns it off, else at least 256 (an idle host process
-   * maps ~150 MiB); ignored without `prlimit`. @default 2048
+   * Base cap on each host process's private writable memory (RLIMIT_DATA via `prlimit`, MiB): it bounds what
+   * isolate limits do not see, such as off-heap buffers. Each actor placed in the process adds its `memory_mb`
+   * and 8 MiB (data-limit.ts). 0 turns it off, else at least 256 (an idle host process maps ~150 MiB); ignored
+   * without `prlimit`. @default 2048
    */
   dataLimitMb?: number;
   /** Host processes started ahead of need, taken by the next new tenant (0 or 1). @default 1 */

@@ -4,7 +4,7 @@
 // is kept ready for the next tenant (or the restart after a death).
 import { SoloError, fromWireError } from '@solo/protocol';
 import type { ActorHost, ActorSandbox, SandboxedActor, SpawnSpec } from '../sandbox.ts';
-import type { HostProcess } from './host-process.ts';
+import type { HostProcess, HostReply } from './host-process.ts';
 import { startHostProcess } from './start-host-process.ts';
 import { writeHostBundle } from './host-bundle.ts';
 import { buildLaunchCommand, type LaunchCommand, type LaunchGuards } from './launch-command.ts';
@@ -72,18 +72,24 @@ export class ProcessSandbox implements ActorSandbox {
     // goes to a fresh process rather than fail. Once only: a process that dies as it starts fails the spawn.
     if (!proc.alive && !this.#closed) proc = await this.#processFor(spec.tenant);
     if (this.#closed) throw closedError();
+    await proc.reserveData(spec.limits.memory_mb);
     const id = proc.nextActorId();
     const onDeath = (death: ProcessDeath): SoloError =>
       death.expected && this.#closed
         ? closedError()
         : sandboxDied({ tenant: spec.tenant, service: spec.service, phase: 'module loading' }, death);
     // Module evaluation is bounded by the smaller of cpu_ms and wall_ms; compiling it is not, hence wall_ms.
-    const reply = await proc.request(
-      (rid) => ({ t: 'spawn', id: rid, actor: id, spec }),
-      onDeath,
-      spec.limits.wall_ms + this.#o.hangGraceMs,
-    );
-    if (!reply.ok) throw fromWireError(reply.error);
+    let reply: HostReply;
+    try {
+      reply = await proc.request((rid) => ({ t: 'spawn', id: rid, actor: id, spec }), onDeath, spec.limits.wall_ms + this.#o.hangGraceMs);
+    } catch (err) {
+      proc.releaseData(spec.limits.memory_mb);
+      throw err;
+    }
+    if (!reply.ok) {
+      proc.releaseData(spec.limits.memory_mb);
+      throw fromWireError(reply.error);
+    }
     const { shape } = reply.value as SpawnedReply;
     return new ProcessActor({
       proc,
@@ -169,9 +175,10 @@ export class ProcessSandbox implements ActorSandbox {
           command: c.command,
           args: c.args,
           entry,
-          config: { isolate: this.#o.isolate, heapReportMs: this.#o.heapReportMs },
+          config: { isolate: this.#o.isolate, heapReportMs: this.#o.heapReportMs, prlimit: c.dataLimit?.prlimit ?? null },
           serialization: this.#o.serialization,
           startTimeoutMs: this.#o.startTimeoutMs,
+          dataLimit: c.dataLimit,
           onExit: (_proc, death) => this.#exited(slot, death),
           onIdle: () => this.#idle(slot),
         });

@@ -19,6 +19,7 @@ const config = JSON.parse(process.argv[2] ?? '{}') as SandboxHostConfig;
 const host = new SandboxHost({
   isolate: config.isolate,
   hostCallFd: HOST_CALL_FD,
+  prlimit: config.prlimit,
   // Every line prefixed: the kernel reads this process's stderr for V8's fatal out-of-memory banner, which an
   // error text (partly the service's own) must not be able to fake.
   logUnexpected: (err) => {

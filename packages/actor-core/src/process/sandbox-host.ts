@@ -1,5 +1,6 @@
 // What a sandbox host process does: runs the in-process IsolateSandbox for the kernel's process, one isolate
 // per actor, answering spawn/invoke/dispose requests and reporting heap sizes. Wired to IPC by sandbox-host-main.ts.
+import { execFile } from 'node:child_process';
 import { SoloError, isSoloError, toWireError, type Json } from '@solo/protocol';
 import { IsolateSandbox, type IsolateSandboxOptions } from '../isolate/isolate-sandbox.ts';
 import type { SandboxedActor } from '../sandbox.ts';
@@ -13,6 +14,8 @@ export interface SandboxHostParts {
   isolate: IsolateSandboxOptions;
   /** The descriptor of the host-call channel. */
   hostCallFd: number;
+  /** The prlimit program (raises this process's data limit when the kernel asks); null without one. */
+  prlimit: string | null;
   /** An error that is not a SoloError: the kernel gets `internal`, so its details are only logged here. */
   logUnexpected(err: unknown): void;
 }
@@ -43,6 +46,7 @@ function invoke(inst: SandboxedActor, method: InvokeMethod, args: Json[]): Promi
 export class SandboxHost {
   readonly #sandbox: IsolateSandbox;
   readonly #hosts: HostCallClient;
+  readonly #prlimit: string | null;
   readonly #logUnexpected: (err: unknown) => void;
   readonly #actors = new Map<number, SandboxedActor>();
   /** Heap sizes last reported, so that periodic reports carry only changes. */
@@ -51,6 +55,7 @@ export class SandboxHost {
   constructor(parts: SandboxHostParts) {
     this.#sandbox = new IsolateSandbox(parts.isolate);
     this.#hosts = new HostCallClient(parts.hostCallFd);
+    this.#prlimit = parts.prlimit;
     this.#logUnexpected = parts.logUnexpected;
   }
 
@@ -62,6 +67,9 @@ export class SandboxHost {
         return;
       case 'invoke':
         void this.#invoke(request.id, request.actor, request.method, request.args);
+        return;
+      case 'data-limit':
+        void this.#raiseDataLimit(request.id, request.bytes);
         return;
       case 'dispose':
         this.#actors.get(request.actor)?.dispose();
@@ -116,6 +124,23 @@ export class SandboxHost {
       this.#reply({ id, ok: false, error: this.#wire(err), heap: this.#heapOf(actor, inst), disposed: inst.disposed });
     }
     if (inst.disposed) this.#forget(actor);
+  }
+
+  // Only the process itself may move its limit: the kernel's process may lack CAP_SYS_RESOURCE, and this one may
+  // run as another user. The soft limit moves; the hard one was left open at launch.
+  async #raiseDataLimit(id: number, bytes: number): Promise<void> {
+    const prlimit = this.#prlimit;
+    try {
+      if (prlimit === null) throw new SoloError('unavailable', 'This sandbox host process has no prlimit to raise its data limit with.');
+      await new Promise<void>((resolve, reject) => {
+        execFile(prlimit, ['--pid', String(process.pid), `--data=${bytes}:unlimited`], { timeout: 5000 }, (err, _out, stderr) =>
+          err === null ? resolve() : reject(new SoloError('unavailable', `prlimit failed: ${String(stderr).trim() || err.message}`)),
+        );
+      });
+      this.#reply({ id, ok: true, value: null, heap: 0, disposed: false });
+    } catch (err) {
+      this.#reply({ id, ok: false, error: this.#wire(err), heap: 0, disposed: false });
+    }
   }
 
   #reply(reply: DistributiveOmit<Extract<HostMessage, { t: 'reply' }>, 't'>): void {

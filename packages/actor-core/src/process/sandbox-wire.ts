@@ -18,6 +18,8 @@ export type HostRequest =
   | { t: 'spawn'; id: number; actor: number; spec: SpawnSpec }
   | { t: 'invoke'; id: number; actor: number; method: InvokeMethod; args: Json[] }
   | { t: 'dispose'; actor: number }
+  /** Raise the process's own soft RLIMIT_DATA to `bytes` (answered by a `reply`; see data-limit.ts). */
+  | { t: 'data-limit'; id: number; bytes: number }
   /** The outcome of a host call that returned a promise (`{ k: 'p', call }` on the host-call channel). */
   | { t: 'settle'; call: number; ok: true; value: unknown }
   | { t: 'settle'; call: number; ok: false; error: WireError };
@@ -76,4 +78,6 @@ export interface SandboxHostConfig {
   isolate: Omit<IsolateSandboxOptions, 'onCatastrophicError'>;
   /** How often changed heap sizes are reported; 0 turns the reports off (replies still carry them). */
   heapReportMs: number;
+  /** The prlimit program, with which the process raises its own data limit; null without one. */
+  prlimit: string | null;
 }
