@@ -139,19 +139,22 @@ export class DurableSupport {
     for (const w of stale) w.reject(staleError(entry));
     try {
       if (live !== null) {
-        // State and sequence are read with the mailbox held, so no handler runs in between: a getState that is a
-        // round trip to a sandbox host process would otherwise see a cast whose completion the kernel has not
-        // processed yet (or miss one it has), and a crash then would apply that cast twice (or never).
+        // State and sequence are read at one point between handlers: a getState that is a round trip to a sandbox
+        // host process would otherwise see a cast whose completion the kernel has not processed yet (or miss one it
+        // has), and a crash then would apply that cast twice (or never).
+        // The request for the state leaves while no handler is in flight, and before the next one starts (a sandbox
+        // answers in order); holding the mailbox until then is enough, not until the answer.
         await entry.actor.pause();
-        let state: Json;
+        let reading: Promise<Json>;
         let seq: number;
         try {
           if (entry.actor.incarnation !== live || live.disposed) throw staleError(entry);
           seq = entry.actor.appliedTag;
-          state = await live.getState();
+          reading = live.getState();
         } finally {
           entry.actor.resume();
         }
+        const state = await reading;
         const snap: Snapshot = { state, seq, version: entry.record.current.version, at: new Date(this.#now()).toISOString() };
         await this.#local.transaction(() => {
           void this.#local.snapshots.put(snapKey(entry.tenant, entry.service), snap as unknown as Json);
