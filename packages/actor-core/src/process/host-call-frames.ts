@@ -15,16 +15,27 @@ export function encodeFrame(value: unknown): Buffer {
   return frame;
 }
 
+/**
+ * Largest frame accepted from a sandbox host process. A reply is bounded by `max_reply_bytes` (8 MiB at most) and
+ * a state by its isolate's heap; anything announcing more is a host that lost its mind (or its integrity), and
+ * must not make the kernel's process buffer it.
+ */
+export const MAX_FRAME_BYTES = 512 * 1024 * 1024;
+
 /** Splits a byte stream into frames and decodes them. */
 export class FrameDecoder {
   #buffered: Buffer = Buffer.alloc(0);
 
-  /** Adds received bytes; returns the values of the frames they completed, in order. */
+  /**
+   * Adds received bytes; returns the values of the frames they completed, in order.
+   * @throws RangeError when a frame announces more than {@link MAX_FRAME_BYTES}.
+   */
   push(chunk: Buffer): unknown[] {
     this.#buffered = this.#buffered.length === 0 ? chunk : Buffer.concat([this.#buffered, chunk]);
     const values: unknown[] = [];
     while (this.#buffered.length >= HEADER_BYTES) {
       const size = this.#buffered.readUInt32LE(0);
+      if (size > MAX_FRAME_BYTES) throw new RangeError(`a frame of ${size} bytes announced, more than ${MAX_FRAME_BYTES}`);
       if (this.#buffered.length < HEADER_BYTES + size) break;
       values.push(deserialize(this.#buffered.subarray(HEADER_BYTES, HEADER_BYTES + size)));
       this.#buffered = this.#buffered.subarray(HEADER_BYTES + size);

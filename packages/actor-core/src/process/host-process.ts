@@ -125,7 +125,16 @@ export class HostProcess {
     const channel = child.stdio[4] as Socket;
     const frames = new FrameDecoder();
     channel.on('data', (chunk: Buffer) => {
-      for (const frame of frames.push(chunk) as HostFrame[]) {
+      let decoded: HostFrame[];
+      try {
+        decoded = frames.push(chunk) as HostFrame[];
+      } catch {
+        // An oversized or garbled frame: the process is not fit to serve; its actors crash and restart elsewhere.
+        channel.destroy();
+        this.killUnresponsive();
+        return;
+      }
+      for (const frame of decoded) {
         if (frame.t !== 'call') this.#receive(frame);
         else if (frame.post === true) this.#handlePost(frame);
         else channel.write(this.#answerFrame(frame));
