@@ -1,12 +1,13 @@
 // Reads one page of the audit trail record by record, for AuditStream.read. A stored message holds a batch of
 // records (or one, if an earlier version wrote it), so the limit, `truncated` and the cursor count records, and a
 // page may end inside a batch: the cursor names the message and the record in it, and the next page resumes there.
-import { AckPolicy, DeliverPolicy, nanos } from 'nats';
-import type { ConsumerConfig, JetStreamClient, JetStreamManager } from 'nats';
+import { DeliverPolicy } from 'nats';
+import type { JetStreamClient, JetStreamManager } from 'nats';
 import type { AuditRecord, Subject } from '@solo/protocol';
 import { auditStream } from '@solo/protocol';
 import { decodeAuditMessage } from '../audit-codec.ts';
 import { toStoreError } from './nats-error.ts';
+import { pageConsumerConfig } from './stream-reader.ts';
 
 /** Where a record sits: the stream sequence of its message and its index in that message's batch. */
 export interface AuditPosition {
@@ -31,8 +32,6 @@ export interface AuditPage {
   last: AuditPosition | undefined;
 }
 
-/** The server removes a read consumer this long after its last use, should our delete not reach it. */
-const READ_CONSUMER_IDLE_MS = 30_000;
 /** A fetch for messages num_pending promised normally ends at once; this bounds it if they vanished meanwhile. */
 const FETCH_EXPIRES_MS = 2_000;
 /**
@@ -47,14 +46,7 @@ const ACTION = 'Reading the audit trail';
 
 /** Reads one page through a short-lived ephemeral consumer. @throws `unavailable` when NATS is down; `internal` for a corrupt message. */
 export async function readAuditPage(js: JetStreamClient, jsm: JetStreamManager, spec: AuditPageSpec): Promise<AuditPage> {
-  const config: Partial<ConsumerConfig> = {
-    ack_policy: AckPolicy.None,
-    filter_subject: spec.filter,
-    inactive_threshold: nanos(READ_CONSUMER_IDLE_MS),
-    mem_storage: true,
-    num_replicas: 1,
-    deliver_policy: DeliverPolicy.All,
-  };
+  const config = pageConsumerConfig(spec.filter);
   if (spec.after !== undefined) {
     config.deliver_policy = DeliverPolicy.StartSequence;
     config.opt_start_seq = spec.after.seq;
@@ -126,7 +118,7 @@ async function deleteQuietly(jsm: JetStreamManager, name: string): Promise<void>
   try {
     await jsm.consumers.delete(auditStream(), name);
   } catch (err) {
-    // The read already has its answer, and the server drops the consumer after READ_CONSUMER_IDLE_MS anyway:
+    // The read already has its answer, and the server drops the consumer after its idle threshold anyway:
     // failing the read here would turn a harmless leak of seconds into an error for the caller.
     void err;
   }

@@ -44,6 +44,18 @@ export async function readStream<T>(js: JetStreamClient, jsm: JetStreamManager, 
   return (await readStreamPage(js, jsm, spec, decode)).items;
 }
 
+/** The short-lived ephemeral consumer one page is read through, from the start of `filter` (callers move the start). */
+export function pageConsumerConfig(filter: string): Partial<ConsumerConfig> {
+  return {
+    ack_policy: AckPolicy.None,
+    filter_subject: filter,
+    inactive_threshold: nanos(READ_CONSUMER_IDLE_MS),
+    mem_storage: true,
+    num_replicas: 1,
+    deliver_policy: DeliverPolicy.All,
+  };
+}
+
 /**
  * Returns up to `window.limit` decoded messages in stream order, stopping before the one that would take the
  * page over `spec.maxBytes` (payload bytes plus a small per-item overhead); a first message over the whole budget
@@ -53,14 +65,7 @@ export async function readStream<T>(js: JetStreamClient, jsm: JetStreamManager, 
 export async function readStreamPage<T>(js: JetStreamClient, jsm: JetStreamManager, spec: StreamReadSpec, decode: (m: JsMsg) => T): Promise<StreamPage<T>> {
   const { sinceSeq, sinceTime, limit } = spec.window;
   const maxBytes = spec.maxBytes;
-  const config: Partial<ConsumerConfig> = {
-    ack_policy: AckPolicy.None,
-    filter_subject: spec.filter,
-    inactive_threshold: nanos(READ_CONSUMER_IDLE_MS),
-    mem_storage: true,
-    num_replicas: 1,
-    deliver_policy: DeliverPolicy.All,
-  };
+  const config = pageConsumerConfig(spec.filter);
   if (sinceSeq !== undefined) {
     config.deliver_policy = DeliverPolicy.StartSequence;
     config.opt_start_seq = Math.max(1, sinceSeq);
