@@ -6,10 +6,15 @@ import { ActorTimers } from './actor-timers.ts';
 import { rejectEnvelope, resolveEnvelope, type Envelope } from './actor-envelope.ts';
 import { EnvelopeQueue } from './envelope-queue.ts';
 import { IdleWaiters } from './idle-waiters.ts';
-import type { SandboxedActor } from './sandbox.ts';
+import type { CastBatchOutcome, SandboxedActor } from './sandbox.ts';
 import { terminateOnExit, windDown } from './wind-down.ts';
 
 const noop = (): void => undefined;
+/**
+ * Most casts handed to a sandbox in one trip (handleCasts). Bounds what a crash in the middle puts back, and
+ * how long the batch's first message waits for its promise.
+ */
+const CAST_BATCH = 32;
 
 /** One actor: a FIFO mailbox drained one message at a time into the attached incarnation. */
 export class Actor {
@@ -20,6 +25,8 @@ export class Actor {
   readonly #timers: ActorTimers;
   readonly #mailbox: EnvelopeQueue;
   #running: Envelope | null = null;
+  /** The casts after `#running` in a batch handed over at once (handleCasts), not settled yet. */
+  #runningRest: Envelope[] = [];
   #incarnation: SandboxedActor | null = null;
   #crashed = false;
   #handled = 0;
@@ -310,6 +317,7 @@ export class Actor {
     this.#timers.clear();
     this.#mailbox.rejectAll(error);
     if (this.#running !== null) rejectEnvelope(this.#running, error);
+    for (const env of this.#runningRest) rejectEnvelope(env, error);
     this.#incarnation?.dispose();
     this.#incarnation = null;
     this.#idle.notify();
@@ -325,6 +333,7 @@ export class Actor {
     if (inst !== null) {
       mode = await windDown(inst, o, () => this.#idle.when(() => this.#running === null));
       if (this.#running !== null) rejectEnvelope(this.#running, unavailable);
+      for (const env of this.#runningRest) rejectEnvelope(env, unavailable);
       inst.dispose();
     }
     this.#incarnation = null;
@@ -362,6 +371,7 @@ export class Actor {
     this.#running = env;
     this.#runningSinceMs = performance.now();
     const inst = this.#incarnation;
+    if (env.kind === 'cast' && inst.handleCasts !== undefined && this.#startBatch(inst, inst.handleCasts.bind(inst), env)) return;
     const work: Promise<Json | void> = env.scope.runInAsyncScope(() =>
       env.kind === 'call' ? inst.handleCall(env.message) : env.kind === 'cast' ? inst.handleCast(env.message) : inst.handleInfo(env.message),
     );
@@ -385,6 +395,45 @@ export class Actor {
       this.#pumpScheduled = false;
       this.#pump();
     });
+  }
+
+  /**
+   * Hands `first` and the casts queued right behind it (up to CAST_BATCH) to a sandbox that takes them in one trip.
+   * False when no cast follows `first` (the caller runs it alone). The batch runs in `first`'s async context.
+   */
+  #startBatch(inst: SandboxedActor, handleCasts: (messages: Json[]) => Promise<CastBatchOutcome>, first: Envelope): boolean {
+    const rest: Envelope[] = [];
+    for (let next = this.#mailbox.takeCast(); next !== undefined; next = rest.length + 1 < CAST_BATCH ? this.#mailbox.takeCast() : undefined) rest.push(next);
+    if (rest.length === 0) return false;
+    this.#runningRest = rest;
+    const batch = [first, ...rest];
+    first.scope.runInAsyncScope(() => handleCasts(batch.map((e) => e.message))).then(
+      (outcome) => this.#batchDone(inst, batch, outcome),
+      (err: unknown) => this.#batchDone(inst, batch, { handled: 0, error: err as SoloError }),
+    );
+    return true;
+  }
+
+  #batchDone(inst: SandboxedActor, batch: Envelope[], outcome: CastBatchOutcome): void {
+    this.#runningRest = [];
+    const handled = Math.max(0, Math.min(outcome.handled, batch.length));
+    for (const env of batch.slice(0, handled)) {
+      this.#handled += 1;
+      if (env.tag !== undefined && env.tag > this.#appliedTag) this.#appliedTag = env.tag;
+      resolveEnvelope(env, null);
+    }
+    if (outcome.error === undefined && handled === batch.length) {
+      this.#running = null;
+      this.#lastHandlerMs = (performance.now() - this.#runningSinceMs) / batch.length;
+      if (this.#exitRequested !== null) void this.#exitNow();
+      this.#idle.notify();
+      this.#schedule();
+      return;
+    }
+    // The casts after the failing one never started: back to the head, in order, behind the failing one.
+    const failed = batch[handled] as Envelope;
+    for (const env of batch.slice(handled + 1).reverse()) this.#mailbox.putBack(env, this.#unavailable());
+    this.#failed(inst, failed, outcome.error ?? new SoloError('internal', 'A cast batch ended without its outcome.'));
   }
 
   #done(env: Envelope, value: Json): void {

@@ -52,6 +52,11 @@ export class EnvelopeQueue {
     return env;
   }
 
+  /** Takes the head when it is a cast, else undefined (it stays). */
+  takeCast(): Envelope | undefined {
+    return this.#mailbox.peek()?.kind === 'cast' ? this.take() : undefined;
+  }
+
   /** Rejects and removes every queued envelope. */
   rejectAll(error: SoloError): void {
     for (const env of this.#mailbox.drain()) rejectEnvelope(env, error);

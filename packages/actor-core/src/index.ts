@@ -67,6 +67,8 @@ export type {
   ServiceShape,
   /** One running incarnation; handler methods reject with `service_crashed` and dispose it on a crash. */
   SandboxedActor,
+  /** What a batch of casts handed over in one trip did (`SandboxedActor.handleCasts`). */
+  CastBatchOutcome,
   /** The levels of `ctx.log`. */
   LogLevel,
 } from './sandbox.ts';

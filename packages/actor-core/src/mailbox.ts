@@ -42,6 +42,11 @@ export class Mailbox<T> {
     return node;
   }
 
+  /** The head without taking it, or undefined when empty. */
+  peek(): T | undefined {
+    return this.#head?.value;
+  }
+
   /** Takes the head, or undefined when empty. */
   shift(): T | undefined {
     const node = this.#head;

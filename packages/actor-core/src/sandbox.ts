@@ -91,6 +91,19 @@ export interface SandboxedActor {
    * with such an error. Never called after dispose(). The in-process sandbox leaves it out.
    */
   onCrash?(listener: (error: SoloError) => void): void;
+  /**
+   * Optional, for sandboxes where each handler costs a round trip (a sandbox host process): handles `messages`
+   * with handleCast one after another in one trip, stopping at the first that fails. `handled` counts those that
+   * completed; `error` is the failure of message number `handled` (the incarnation is then disposed, as after
+   * handleCast), and the messages after it were not started. Rejects, as handleCast does, when none could run.
+   */
+  handleCasts?(messages: Json[]): Promise<CastBatchOutcome>;
+}
+
+/** What {@link SandboxedActor.handleCasts} did. */
+export interface CastBatchOutcome {
+  handled: number;
+  error?: SoloError;
 }
 
 /** Starts incarnations of services. */

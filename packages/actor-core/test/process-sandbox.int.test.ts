@@ -65,6 +65,40 @@ const sandbox = track(new ProcessSandbox({ spareProcesses: 0 }));
 describe('ProcessSandbox: the behaviours of the in-process sandbox', () => {
   sandboxContract(sandbox);
 
+  it('hands queued casts over in batches: every one handled once, in order; a poison cast in a batch crashes it and those behind it wait', async () => {
+    const host = new RecordingHost();
+    const restarting = new Set<Promise<unknown>>();
+    let restarts = 0;
+    const actor: Actor = new Actor({
+      tenant: 'acme',
+      service: 'batched',
+      onExit: (reason) => {
+        if (reason.kind !== 'crash') return;
+        restarts += 1;
+        restarting.add(fixtureSpec('crashy').then((spec) => startIncarnation(sandbox, spec, host, null)).then((inst) => actor.attach(inst)));
+      },
+    });
+    actor.attach(await startIncarnation(sandbox, await fixtureSpec('crashy'), host, null));
+    // 100 casts queued at once: after the first, they go over 32 at a time.
+    const calm = await Promise.allSettled(Array.from({ length: 100 }, () => actor.cast('count')));
+    assert.ok(calm.every((r) => r.status === 'fulfilled'));
+    assert.equal(await actor.call('get', { timeoutMs: 5000 }), 100);
+    assert.equal(actor.messagesHandled, 101);
+    // Cast 40 of the next 80 is poison: the casts before it were handled by the incarnation that crashes, those
+    // behind it never started there and go to the next one, after the poison's retries.
+    const sent = Array.from({ length: 80 }, (_, i) => actor.cast(i === 40 ? 'poison' : 'count'));
+    const settled = await Promise.allSettled(sent);
+    assert.deepEqual(
+      settled.map((r, i) => (r.status === 'fulfilled') === (i !== 40)),
+      settled.map(() => true),
+    );
+    assert.equal(restarts, 3, 'the poison crashed each of its three attempts');
+    await Promise.all(restarting);
+    assert.equal(await actor.call('get', { timeoutMs: 5000 }), 39, 'the last incarnation handled the 39 casts behind the poison, once each');
+    assert.equal(actor.messagesHandled, 101 + 79 + 1);
+    await actor.stop();
+  });
+
   it('reaches every ctx callback of the host: timers, monitor, link errors, exit and secrets', async () => {
     const host = new RecordingHost();
     host.secrets.set('api_key', 's3cret');

@@ -3,11 +3,11 @@
 import { AsyncResource } from 'node:async_hooks';
 import { fromWireError, type Json, type SandboxLimits, type SoloError } from '@solo/protocol';
 import { limitText } from '../isolate/isolate-failure.ts';
-import type { ActorHost, SandboxedActor, ServiceShape } from '../sandbox.ts';
+import type { ActorHost, CastBatchOutcome, SandboxedActor, ServiceShape } from '../sandbox.ts';
 import { crashReasonOf, serviceCrashed, type CrashReason } from '../service-crash.ts';
 import type { HostProcess, HostReply, HostedActor } from './host-process.ts';
 import { sandboxDied, type ProcessDeath } from './process-death.ts';
-import type { InvokeMethod } from './sandbox-wire.ts';
+import type { CastBatchReply, InvokeMethod } from './sandbox-wire.ts';
 
 /** Everything a {@link ProcessActor} is made of; assembled by ProcessSandbox.spawn. */
 export interface ProcessActorParts {
@@ -82,6 +82,11 @@ export class ProcessActor implements SandboxedActor, HostedActor {
     await this.#invoke('handleCast', [message]);
   }
 
+  async handleCasts(messages: Json[]): Promise<CastBatchOutcome> {
+    const out = (await this.#invoke('handleCasts', [messages], messages.length)) as CastBatchReply;
+    return out.error === undefined ? { handled: out.handled } : { handled: out.handled, error: fromWireError(out.error) };
+  }
+
   async handleInfo(message: Json): Promise<void> {
     await this.#invoke('handleInfo', [message]);
   }
@@ -152,7 +157,7 @@ export class ProcessActor implements SandboxedActor, HostedActor {
 
   // internals ----------------------------------------------------------------------------------------------------
 
-  #invoke(method: InvokeMethod, args: Json[]): Promise<unknown> {
+  #invoke(method: InvokeMethod, args: Json[], handlers = 1): Promise<unknown> {
     if (this.#death !== null) return Promise.reject(this.#died(method, this.#death));
     if (this.#disposedBy !== null) return Promise.reject(this.#error(method, 'disposed', limitText('disposed', this.#limits)));
     this.#scope = new AsyncResource('SoloSandboxInvoke');
@@ -163,7 +168,7 @@ export class ProcessActor implements SandboxedActor, HostedActor {
         .request(
           (id) => ({ t: 'invoke', id, actor: this.#id, method, args }),
           (death) => this.#died(method, death),
-          this.#answerWithinMs(method),
+          this.#answerWithinMs(method, handlers),
         )
         .then(
           (reply) => {
@@ -182,16 +187,18 @@ export class ProcessActor implements SandboxedActor, HostedActor {
   }
 
   /** Every handler ends within wall_ms in the host (state crossings within the smaller limit); then the grace. */
-  #answerWithinMs(method: InvokeMethod): number {
+  #answerWithinMs(method: InvokeMethod, handlers: number): number {
     const { cpu_ms, wall_ms } = this.#limits;
-    return (method === 'getState' || method === 'setState' ? Math.min(cpu_ms, wall_ms) : wall_ms) + this.#hangGraceMs;
+    return (method === 'getState' || method === 'setState' ? Math.min(cpu_ms, wall_ms) : wall_ms * handlers) + this.#hangGraceMs;
   }
 
   /** Mirrors what the reply says about the isolate: its heap, and whether the handler disposed it (a crash). */
   #absorb(reply: HostReply): void {
     this.#heapBytes = reply.heap;
     if (!reply.disposed || this.#disposedBy !== null) return;
-    this.#disposedBy = (reply.ok ? null : crashReasonOf(reply.error)) ?? 'throw';
+    // A cast batch that stopped at a crash replies ok, with the crash as its value's error.
+    const failure = reply.ok ? (reply.value as Partial<CastBatchReply> | null)?.error : reply.error;
+    this.#disposedBy = (failure !== undefined ? crashReasonOf(failure) : null) ?? 'throw';
     this.#crashListeners.length = 0;
     this.#proc.unregister(this.#id);
   }

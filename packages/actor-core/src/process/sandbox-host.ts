@@ -5,7 +5,7 @@ import { SoloError, isSoloError, toWireError, type Json } from '@solo/protocol';
 import { IsolateSandbox, type IsolateSandboxOptions } from '../isolate/isolate-sandbox.ts';
 import type { SandboxedActor } from '../sandbox.ts';
 import { HostCallClient } from './host-call-client.ts';
-import type { HostMessage, HostRequest, InvokeMethod, SpawnedReply } from './sandbox-wire.ts';
+import type { CastBatchReply, HostMessage, HostRequest, InvokeMethod, SpawnedReply } from './sandbox-wire.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -20,6 +20,20 @@ export interface SandboxHostParts {
   logUnexpected(err: unknown): void;
 }
 
+/** The casts one after another, stopping at the first that fails (the isolate is then disposed). */
+async function handleCasts(inst: SandboxedActor, messages: Json[]): Promise<CastBatchReply> {
+  let handled = 0;
+  for (const m of messages) {
+    try {
+      await inst.handleCast(m);
+    } catch (err) {
+      return { handled, error: toWireError(err) };
+    }
+    handled += 1;
+  }
+  return { handled };
+}
+
 function invoke(inst: SandboxedActor, method: InvokeMethod, args: Json[]): Promise<unknown> {
   const [a = null, b = null] = args;
   switch (method) {
@@ -29,6 +43,8 @@ function invoke(inst: SandboxedActor, method: InvokeMethod, args: Json[]): Promi
       return inst.handleCall(a);
     case 'handleCast':
       return inst.handleCast(a);
+    case 'handleCasts':
+      return handleCasts(inst, Array.isArray(a) ? a : []);
     case 'handleInfo':
       return inst.handleInfo(a);
     case 'codeChange':

@@ -10,8 +10,13 @@ import type { ServiceShape, SpawnSpec } from '../sandbox.ts';
 export const HOST_CALL_FD = 4;
 
 /** The SandboxedActor methods the kernel's process invokes in a sandbox host process. */
-export type InvokeMethod =
-  'init' | 'handleCall' | 'handleCast' | 'handleInfo' | 'codeChange' | 'terminate' | 'getState' | 'setState';
+export type InvokeMethod = 'init' | 'handleCall' | 'handleCast' | 'handleCasts' | 'handleInfo' | 'codeChange' | 'terminate' | 'getState' | 'setState';
+
+/** The value of a `handleCasts` reply: how many casts completed, and the failure of the next one if any. */
+export interface CastBatchReply {
+  handled: number;
+  error?: WireError;
+}
 
 /** Kernel → sandbox host, on IPC. `spawn` and `invoke` are answered by a `reply` with the same id. */
 export type HostRequest =
