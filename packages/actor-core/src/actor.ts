@@ -422,9 +422,11 @@ export class Actor {
       if (env.tag !== undefined && env.tag > this.#appliedTag) this.#appliedTag = env.tag;
       resolveEnvelope(env, null);
     }
-    if (outcome.error === undefined && handled === batch.length) {
+    if (outcome.error === undefined || handled >= batch.length) {
+      // All handled, or the batch stopped after a handler that called ctx.exit: the rest never started.
+      for (const env of batch.slice(handled).reverse()) this.#mailbox.putBack(env, this.#unavailable());
       this.#running = null;
-      this.#lastHandlerMs = (performance.now() - this.#runningSinceMs) / batch.length;
+      this.#lastHandlerMs = (performance.now() - this.#runningSinceMs) / Math.max(1, handled);
       if (this.#exitRequested !== null) void this.#exitNow();
       this.#idle.notify();
       this.#schedule();
@@ -433,7 +435,7 @@ export class Actor {
     // The casts after the failing one never started: back to the head, in order, behind the failing one.
     const failed = batch[handled] as Envelope;
     for (const env of batch.slice(handled + 1).reverse()) this.#mailbox.putBack(env, this.#unavailable());
-    this.#failed(inst, failed, outcome.error ?? new SoloError('internal', 'A cast batch ended without its outcome.'));
+    this.#failed(inst, failed, outcome.error);
   }
 
   #done(env: Envelope, value: Json): void {

@@ -99,6 +99,32 @@ describe('ProcessSandbox: the behaviours of the in-process sandbox', () => {
     await actor.stop();
   });
 
+  it('stops a batch of casts after the one whose handler called ctx.exit: the rest wait for the next incarnation', async () => {
+    const source = `export default {
+      init() { return 0; },
+      handleCall(m, n) { return { reply: n, state: n }; },
+      handleCast(m, n, ctx) { if (m === 'bye') ctx.exit('normal'); return n + 1; },
+    };`;
+    const spec: SpawnSpec = { tenant: 'acme', service: 'leaver', code: await code(source), limits: { memory_mb: 32, cpu_ms: 1000, wall_ms: 5000 } };
+    const exits: ExitReason[] = [];
+    const host = new RecordingHost();
+    const actor: Actor = new Actor({ tenant: 'acme', service: 'leaver', onExit: (r) => exits.push(r) });
+    host.actor = actor;
+    actor.attach(await startIncarnation(sandbox, spec, host, null));
+    const first = actor.cast('one');
+    const sent = ['a', 'b', 'bye', 'c', 'd', 'e'].map((m) => actor.cast(m));
+    await first;
+    await Promise.all(sent.slice(0, 3));
+    await waitFor(() => exits.length === 1);
+    assert.equal(exits[0]?.kind, 'normal');
+    assert.equal(actor.messagesHandled, 4, 'nothing after the exit ran in the incarnation that left');
+    assert.equal(actor.mailboxLength, 3);
+    actor.attach(await startIncarnation(sandbox, spec, host, null));
+    await Promise.all(sent);
+    assert.equal(await actor.call('get', { timeoutMs: 5000 }), 3, 'the next incarnation handled the three casts behind the exit');
+    await actor.stop();
+  });
+
   it('reaches every ctx callback of the host: timers, monitor, link errors, exit and secrets', async () => {
     const host = new RecordingHost();
     host.secrets.set('api_key', 's3cret');

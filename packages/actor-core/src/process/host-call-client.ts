@@ -27,6 +27,8 @@ export class HostCallClient {
   /** Posted calls not written yet (encoded frames). */
   #queued: Buffer[] = [];
   #flushScheduled = false;
+  /** Actors whose handler called ctx.exit since the last {@link takeExit}. */
+  readonly #exits = new Set<number>();
   /** Ids of settled posts are negative, so they never meet the ids the kernel gives promises it returns. */
   #nextSettle = 0;
 
@@ -70,7 +72,13 @@ export class HostCallClient {
     if (this.#queued.length > 0) writeFramesSync(this.#fd, this.#take());
   }
 
+  /** Whether a handler of `actor` called ctx.exit since the last call (a batch of casts stops there). */
+  takeExit(actor: number): boolean {
+    return this.#exits.delete(actor);
+  }
+
   #call(call: HostCall): unknown {
+    if (call.method === 'exit') this.#exits.add(call.actor);
     if (SETTLED_METHODS.has(call.method)) {
       const settle = --this.#nextSettle;
       const promise = new Promise((resolve, reject) => this.#waiting.set(settle, { resolve, reject }));

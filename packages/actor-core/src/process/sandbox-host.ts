@@ -20,9 +20,13 @@ export interface SandboxHostParts {
   logUnexpected(err: unknown): void;
 }
 
-/** The casts one after another, stopping at the first that fails (the isolate is then disposed). */
-async function handleCasts(inst: SandboxedActor, messages: Json[]): Promise<CastBatchReply> {
+/**
+ * The casts one after another, stopping at the first that fails (the isolate is then disposed), or after one whose
+ * handler called ctx.exit (`exited`): the actor ends after that handler, as it would between single casts.
+ */
+async function handleCasts(inst: SandboxedActor, messages: Json[], exited: () => boolean): Promise<CastBatchReply> {
   let handled = 0;
+  exited();
   for (const m of messages) {
     try {
       await inst.handleCast(m);
@@ -30,11 +34,12 @@ async function handleCasts(inst: SandboxedActor, messages: Json[]): Promise<Cast
       return { handled, error: toWireError(err) };
     }
     handled += 1;
+    if (exited()) break;
   }
   return { handled };
 }
 
-function invoke(inst: SandboxedActor, method: InvokeMethod, args: Json[]): Promise<unknown> {
+function invoke(inst: SandboxedActor, method: InvokeMethod, args: Json[], exited: () => boolean): Promise<unknown> {
   const [a = null, b = null] = args;
   switch (method) {
     case 'init':
@@ -44,7 +49,7 @@ function invoke(inst: SandboxedActor, method: InvokeMethod, args: Json[]): Promi
     case 'handleCast':
       return inst.handleCast(a);
     case 'handleCasts':
-      return handleCasts(inst, Array.isArray(a) ? a : []);
+      return handleCasts(inst, Array.isArray(a) ? a : [], exited);
     case 'handleInfo':
       return inst.handleInfo(a);
     case 'codeChange':
@@ -134,7 +139,7 @@ export class SandboxHost {
       return;
     }
     try {
-      const value = await invoke(inst, method, args);
+      const value = await invoke(inst, method, args, () => this.#hosts.takeExit(actor));
       this.#reply({ id, ok: true, value, heap: this.#heapOf(actor, inst), disposed: inst.disposed });
     } catch (err) {
       this.#reply({ id, ok: false, error: this.#wire(err), heap: this.#heapOf(actor, inst), disposed: inst.disposed });
@@ -175,6 +180,7 @@ export class SandboxHost {
   }
 
   #forget(actor: number): void {
+    this.#hosts.takeExit(actor);
     this.#actors.delete(actor);
     this.#reported.delete(actor);
   }
