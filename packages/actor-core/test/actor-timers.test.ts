@@ -3,37 +3,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_TIMER_DELAY_MS, type Json } from '@solo/protocol';
-import { ManualClock } from '@solo/testkit';
-import { ActorTimers, MAX_SET_TIMEOUT_MS, type TimerScheduler } from '../src/actor-timers.ts';
+import { ManualScheduler } from '@solo/testkit';
+import { ActorTimers, MAX_SET_TIMEOUT_MS } from '../src/actor-timers.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** A scheduler run by hand: records each arming; `runNext` moves the clock to the next one and runs it. */
-class ManualScheduler implements TimerScheduler {
-  readonly clock = new ManualClock(0);
-  readonly armed: Array<{ run: () => void; ms: number; atMs: number; cleared: boolean }> = [];
-  now(): number {
-    return this.clock.now();
-  }
-  set(run: () => void, ms: number): unknown {
-    const t = { run, ms, atMs: this.clock.now() + ms, cleared: false };
-    this.armed.push(t);
-    return t;
-  }
-  clear(handle: unknown): void {
-    (handle as { cleared: boolean }).cleared = true;
-  }
-  pendingDelays(): number[] {
-    return this.armed.filter((t) => !t.cleared).map((t) => t.ms);
-  }
-  runNext(): void {
-    const t = this.armed.filter((x) => !x.cleared).sort((a, b) => a.atMs - b.atMs)[0];
-    assert.ok(t !== undefined, 'nothing is armed');
-    t.cleared = true;
-    this.clock.set(t.atMs);
-    t.run();
-  }
-}
 
 const setUp = () => {
   const scheduler = new ManualScheduler();

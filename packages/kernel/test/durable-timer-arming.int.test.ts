@@ -4,38 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_TIMER_DELAY_MS, parseServiceId, parseTenantId, type Json } from '@solo/protocol';
 import { LocalStore } from '@solo/store';
-import { ManualClock, createTempDir, uniqueName, waitFor, type TempDir } from '@solo/testkit';
-import { DurableSupport, MAX_ARM_MS, type ReminderScheduler } from '../src/durable/durable-support.ts';
+import { ManualClock, ManualScheduler, createTempDir, uniqueName, waitFor, type TempDir } from '@solo/testkit';
+import { DurableSupport, MAX_ARM_MS } from '../src/durable/durable-support.ts';
 import type { ServiceEntry } from '../src/service-entry.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** A scheduler a test runs by hand: it records each arming, and `runDue` runs those whose time has come. */
-class ManualScheduler implements ReminderScheduler {
-  readonly armed: Array<{ run: () => void; ms: number; atMs: number; cleared: boolean }> = [];
-  constructor(readonly clock: ManualClock) {}
-  set(run: () => void, ms: number): unknown {
-    const t = { run, ms, atMs: this.clock.now() + ms, cleared: false };
-    this.armed.push(t);
-    return t;
-  }
-  clear(handle: unknown): void {
-    (handle as { cleared: boolean }).cleared = true;
-  }
-  /** Pending armings, oldest first. */
-  pending(): Array<{ ms: number; atMs: number }> {
-    return this.armed.filter((t) => !t.cleared);
-  }
-  /** Advances the clock to the next arming and runs it. */
-  runNext(): void {
-    const next = this.pending()[0];
-    assert.ok(next !== undefined, 'nothing is armed');
-    const t = next as (typeof this.armed)[number];
-    t.cleared = true;
-    this.clock.set(t.atMs);
-    t.run();
-  }
-}
 
 describe('DurableSupport reminders', () => {
   let dir: TempDir;

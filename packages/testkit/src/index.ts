@@ -8,4 +8,5 @@ export { uniqueName } from './unique-name.ts';
 export { waitFor } from './wait-for.ts';
 export type { WaitForOptions } from './wait-for.ts';
 export { ManualClock } from './manual-clock.ts';
+export { ManualScheduler, type ManualArming } from './manual-scheduler.ts';
 export type { Clock } from './manual-clock.ts';
